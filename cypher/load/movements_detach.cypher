@@ -1,0 +1,8 @@
+// name: movements_detach
+// purpose: Remove the relationships a changed movement row defines (and derived ones), before they are merged again.
+// params: keys - list of movement_id values
+// returns: nothing
+UNWIND $keys AS k
+MATCH (:Movement {movement_id: k})-[r]-(x)
+WHERE NOT x:Exchange
+DELETE r

@@ -1,0 +1,7 @@
+// name: offence_categories_existing
+// purpose: The stored row hash of each given OffenceCategory key, to tell new, changed and unchanged rows apart.
+// params: keys - list of code values
+// returns: key, hash, offender_id
+UNWIND $keys AS k
+MATCH (n:OffenceCategory {code: k})
+RETURN k AS key, n.row_hash AS hash, null AS offender_id

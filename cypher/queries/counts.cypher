@@ -1,0 +1,12 @@
+// name: counts
+// purpose: One row per node label and relationship type, with its count.
+// returns: kind, name, count
+MATCH (n)
+WHERE NOT n:Meta
+UNWIND labels(n) AS name
+RETURN 'node' AS kind, name, count(*) AS count
+ORDER BY kind, name
+UNION ALL
+MATCH ()-[r]->()
+RETURN 'relationship' AS kind, type(r) AS name, count(*) AS count
+ORDER BY kind, name

@@ -1,0 +1,83 @@
+"""Every setting in one table: environment variable, default and help.
+
+Both the CLI and the dashboard read settings through `load_settings()`;
+`docs/settings.md` is checked against this table by the test suite.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("SOMEC_NEO4J_URI", "", "Bolt URI of a Neo4j 5 / Aura server (bolt://, neo4j://, neo4j+s://). Empty: use the embedded server."),
+    Setting("SOMEC_NEO4J_USER", "neo4j", "User name for SOMEC_NEO4J_URI."),
+    Setting("SOMEC_NEO4J_PASSWORD", "", "Password for SOMEC_NEO4J_URI. Never logged."),
+    Setting("SOMEC_NEO4J_DATABASE", "neo4j", "Database name on SOMEC_NEO4J_URI."),
+    Setting("SOMEC_DATA_DIR", "~/.local/share/somec-graph", "Folder of the embedded server: its database, password and state files."),
+    Setting("SOMEC_BOLT_PORT", "0", "Loopback Bolt port of the embedded server; 0 picks a free one at start."),
+    Setting("SOMEC_IDLE_MINUTES", "60", "Minutes without use after which the embedded server stops itself; 0 keeps it running."),
+    Setting("SOMEC_HEAP", "2g", "Java heap of the embedded server (e.g. 2g, 4g)."),
+    Setting("SOMEC_BATCH_SIZE", "5000", "Rows per write transaction when loading."),
+)
+
+EMBEDDED_DATABASE = "somec"
+
+
+@dataclass(frozen=True)
+class Settings:
+    neo4j_uri: str
+    neo4j_user: str
+    neo4j_password: str
+    neo4j_database: str
+    data_dir: Path
+    bolt_port: int
+    idle_minutes: int
+    heap: str
+    batch_size: int
+
+    @property
+    def embedded(self) -> bool:
+        return not self.neo4j_uri
+
+
+def _int(env: dict[str, str], name: str, minimum: int) -> int:
+    raw = env[name]
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number; set it to a number or unset it.") from None
+    if value < minimum:
+        raise ConfigError(f"{name}={raw!r} must be at least {minimum}.")
+    return value
+
+
+def load_settings(environ: dict[str, str] | None = None) -> Settings:
+    """Read all settings from the environment, applying the defaults above."""
+    source = os.environ if environ is None else environ
+    env = {s.env: source.get(s.env, "") or s.default for s in SETTINGS}
+    heap = env["SOMEC_HEAP"]
+    if not heap[:-1].isdigit() or heap[-1].lower() not in "mg":
+        raise ConfigError(f"SOMEC_HEAP={heap!r} must look like 2g or 1500m.")
+    return Settings(
+        neo4j_uri=env["SOMEC_NEO4J_URI"],
+        neo4j_user=env["SOMEC_NEO4J_USER"],
+        neo4j_password=env["SOMEC_NEO4J_PASSWORD"],
+        neo4j_database=env["SOMEC_NEO4J_DATABASE"],
+        data_dir=Path(env["SOMEC_DATA_DIR"]).expanduser(),
+        bolt_port=_int(env, "SOMEC_BOLT_PORT", 0),
+        idle_minutes=_int(env, "SOMEC_IDLE_MINUTES", 0),
+        heap=heap,
+        batch_size=_int(env, "SOMEC_BATCH_SIZE", 1),
+    )

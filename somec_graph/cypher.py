@@ -1,0 +1,131 @@
+"""Loads Cypher statements from `cypher/` by name, and parses their headers.
+
+Every file starts with a header of `//` comment lines:
+
+    // name: counts
+    // purpose: One row per node label and relationship type, with its count.
+    // param: state string - receiving state (ISO alpha-2), e.g. DE
+    // param: limit int = 20 - how many rows
+    // returns: kind, name, count
+
+`param` lines give NAME TYPE [= DEFAULT] - HELP, with TYPE one of string, int,
+float, date, bool, strings (a comma-separated list). Named analyst queries live
+in `cypher/queries/`; the statements the program itself runs live beside them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from functools import cache
+from pathlib import Path
+
+from .errors import QueryError
+
+CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
+QUERIES_DIR = CYPHER_DIR / "queries"
+PARAM_TYPES = ("string", "int", "float", "date", "bool", "strings")
+_PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<help>.*))?$")
+
+
+@dataclass(frozen=True)
+class Param:
+    name: str
+    type: str
+    default: str | None
+    help: str
+
+    def convert(self, raw: str) -> object:
+        """Turn a text value (CLI, form) into the parameter's type."""
+        try:
+            if self.type == "int":
+                return int(raw)
+            if self.type == "float":
+                return float(raw)
+            if self.type == "bool":
+                if raw.lower() not in ("true", "false"):
+                    raise ValueError
+                return raw.lower() == "true"
+            if self.type == "date":
+                return date.fromisoformat(raw).isoformat()
+            if self.type == "strings":
+                return [part.strip() for part in raw.split(",") if part.strip()]
+        except ValueError:
+            raise QueryError(f"Parameter {self.name}={raw!r} is not a valid {self.type}.") from None
+        return raw
+
+
+@dataclass(frozen=True)
+class Statement:
+    name: str
+    text: str
+    purpose: str = ""
+    returns: tuple[str, ...] = ()
+    params: tuple[Param, ...] = field(default_factory=tuple)
+
+    def bind(self, raw: dict[str, str]) -> dict[str, object]:
+        """Check and convert text parameters; apply defaults; refuse unknown ones."""
+        known = {p.name: p for p in self.params}
+        unknown = sorted(set(raw) - set(known))
+        if unknown:
+            raise QueryError(f"Query {self.name!r} has no parameter {', '.join(unknown)}; "
+                             f"it takes: {', '.join(known) or 'none'}.")
+        values: dict[str, object] = {}
+        for p in self.params:
+            if p.name in raw:
+                values[p.name] = p.convert(raw[p.name])
+            elif p.default is not None:
+                values[p.name] = None if p.default == "null" else p.convert(p.default)
+            else:
+                raise QueryError(f"Query {self.name!r} needs --param {p.name}=... ({p.type}: {p.help}).")
+        return values
+
+
+def parse(name: str, text: str) -> Statement:
+    """Parse a statement's header comment into a Statement."""
+    header: dict[str, str] = {}
+    params: list[Param] = []
+    for line in text.splitlines():
+        if not line.startswith("//"):
+            break
+        key, _, value = line[2:].strip().partition(":")
+        value = value.strip()
+        if key == "param":
+            m = _PARAM.match(value)
+            if not m or m["type"] not in PARAM_TYPES:
+                raise QueryError(f"Bad param line in {name}.cypher: {value!r}")
+            params.append(Param(m["name"], m["type"], m["default"], (m["help"] or "").strip()))
+        else:
+            header[key] = value
+    if header.get("name") != name.rsplit("/", 1)[-1]:
+        raise QueryError(f"{name}.cypher must start with '// name: {name.rsplit('/', 1)[-1]}'.")
+    returns = tuple(c.strip() for c in header.get("returns", "").split(",") if c.strip())
+    return Statement(name, text, header.get("purpose", ""), returns, tuple(params))
+
+
+@cache
+def load(name: str) -> Statement:
+    """The statement `cypher/<name>.cypher`, e.g. `load("load/offenders")`."""
+    path = CYPHER_DIR / f"{name}.cypher"
+    if not path.is_file() or ".." in name:
+        raise QueryError(f"No Cypher file named {name!r}.")
+    return parse(name, path.read_text(encoding="utf-8"))
+
+
+def named_queries() -> dict[str, Statement]:
+    """The analyst queries in `cypher/queries/`, by short name."""
+    return {p.stem: load(f"queries/{p.stem}") for p in sorted(QUERIES_DIR.glob("*.cypher"))}
+
+
+def named_query(name: str) -> Statement:
+    queries = named_queries()
+    if name not in queries:
+        raise QueryError(f"No named query {name!r}; available: {', '.join(queries)}.")
+    return queries[name]
+
+
+def split_statements(text: str) -> list[str]:
+    """Split a multi-statement file (e.g. schema.cypher) on ';' at line ends."""
+    body = "\n".join(line for line in text.splitlines() if not line.lstrip().startswith("//"))
+    return [s.strip() for s in re.split(r";\s*(?:\n|$)", body) if s.strip()]

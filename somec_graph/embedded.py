@@ -1,0 +1,282 @@
+"""The embedded default store: an ArcadeDB server speaking Bolt on loopback.
+
+`ensure_running()` starts it once and later CLI calls reuse it, so no call but
+the first pays the JVM start. The server runs under a small supervisor process
+(`python -m somec_graph.embedded serve`) that stops it after SOMEC_IDLE_MINUTES
+without use and removes the state file when it ends. Files in SOMEC_DATA_DIR:
+
+- `secret`        random root password, created at first start, mode 0600
+- `server.json`   pid of the supervisor and the ports, while it runs
+- `last-used`     touched on every use; its mtime drives the idle stop
+- `server.log`    the server's log
+- `databases/`    the data
+"""
+
+from __future__ import annotations
+
+import ctypes
+import fcntl
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterator
+
+from .config import EMBEDDED_DATABASE, Settings
+from .errors import ConfigError, StoreError
+
+START_TIMEOUT_S = 90
+STOP_TIMEOUT_S = 60
+# Jars we leave off the classpath: they would open extra listeners (MCP, the
+# Postgres and Redis wire protocols) that nobody here needs.
+EXCLUDED_JARS = ("arcadedb-mcp-", "arcadedb-postgresw-", "arcadedb-redisw-")
+
+
+@dataclass(frozen=True)
+class ServerInfo:
+    uri: str
+    user: str
+    password: str
+    database: str
+    pid: int
+
+
+def _runtime_dir() -> Path:
+    try:
+        import arcadedb_embedded
+    except ImportError:  # pragma: no cover - a broken install
+        raise ConfigError("The package arcadedb-embedded is missing; reinstall somec-graph (pip install -e .).") from None
+    return Path(arcadedb_embedded.__file__).resolve().parent
+
+
+def _paths(data_dir: Path) -> dict[str, Path]:
+    return {name: data_dir / name for name in ("secret", "server.json", "last-used", "server.log", "server.lock")}
+
+
+def prepare_data_dir(data_dir: Path) -> None:
+    """Create the data dir (owner-only) or say clearly why we cannot."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        probe = data_dir / ".write-test"
+        probe.write_text("ok")
+        probe.unlink()
+    except OSError as exc:
+        raise ConfigError(
+            f"The data folder {data_dir} is not writable ({exc.strerror}); "
+            "set SOMEC_DATA_DIR to a folder you can write to."
+        ) from None
+
+
+def _password(data_dir: Path) -> str:
+    secret = _paths(data_dir)["secret"]
+    if not secret.exists():
+        fd = os.open(secret, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_urlsafe(24))
+    return secret.read_text().strip()
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex(("127.0.0.1", port)) == 0
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def read_state(data_dir: Path) -> dict | None:
+    """The running server's state, or None when no live server owns the dir."""
+    path = _paths(data_dir)["server.json"]
+    try:
+        state = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if not _pid_alive(state["pid"]):
+        path.unlink(missing_ok=True)
+        return None
+    return state
+
+
+def touch(data_dir: Path) -> None:
+    _paths(data_dir)["last-used"].touch()
+
+
+@contextmanager
+def _start_lock(data_dir: Path) -> Iterator[None]:
+    # Two CLI calls starting at once must not start two servers on one folder.
+    with open(_paths(data_dir)["server.lock"], "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def ensure_running(settings: Settings) -> ServerInfo:
+    """Return connection details of the embedded server, starting it if needed."""
+    data_dir = settings.data_dir
+    prepare_data_dir(data_dir)
+    password = _password(data_dir)
+    with _start_lock(data_dir):
+        state = read_state(data_dir)
+        if state is None:
+            state = _start(settings)
+    touch(data_dir)
+    return ServerInfo(
+        uri=f"bolt://127.0.0.1:{state['bolt_port']}",
+        user="root",
+        password=password,
+        database=EMBEDDED_DATABASE,
+        pid=state["pid"],
+    )
+
+
+def _start(settings: Settings) -> dict:
+    data_dir = settings.data_dir
+    paths = _paths(data_dir)
+    bolt_port = settings.bolt_port or _free_port()
+    if _port_open(bolt_port):
+        raise ConfigError(
+            f"Port {bolt_port} on 127.0.0.1 is already in use by another program; "
+            "set SOMEC_BOLT_PORT to a free port (or 0 to pick one)."
+        )
+    log = open(paths["server.log"], "ab")
+    supervisor = subprocess.Popen(
+        [sys.executable, "-m", "somec_graph.embedded", "serve", str(data_dir), str(bolt_port),
+         str(settings.idle_minutes), settings.heap],
+        stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
+    )
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        state = read_state(data_dir)
+        if state and _port_open(state["bolt_port"]):
+            return state
+        if supervisor.poll() is not None:
+            break
+        time.sleep(0.2)
+    supervisor.kill()
+    tail = paths["server.log"].read_text(errors="replace").strip().splitlines()[-3:]
+    raise StoreError(
+        "The embedded database server did not start; see "
+        f"{paths['server.log']} (last lines: {' | '.join(tail)[-300:]})."
+    )
+
+
+def stop(settings: Settings) -> bool:
+    """Stop the embedded server; return False when none was running."""
+    state = read_state(settings.data_dir)
+    if state is None:
+        return False
+    os.kill(state["pid"], signal.SIGTERM)
+    deadline = time.monotonic() + STOP_TIMEOUT_S
+    while _pid_alive(state["pid"]) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    if _pid_alive(state["pid"]):
+        os.kill(state["pid"], signal.SIGKILL)
+    _paths(settings.data_dir)["server.json"].unlink(missing_ok=True)
+    return True
+
+
+def status(settings: Settings) -> dict:
+    """What `db status` shows: running or not, pid, port, data dir, size."""
+    state = read_state(settings.data_dir)
+    db_dir = settings.data_dir / "databases"
+    size = sum(p.stat().st_size for p in db_dir.rglob("*") if p.is_file()) if db_dir.exists() else 0
+    result = {"running": state is not None, "data_dir": str(settings.data_dir), "database_bytes": size}
+    if state:
+        result.update(pid=state["pid"], bolt_uri=f"bolt://127.0.0.1:{state['bolt_port']}",
+                      started=state["started"], idle_minutes=state["idle_minutes"])
+    return result
+
+
+# --- the supervisor process -------------------------------------------------
+
+def _die_with_parent() -> None:
+    # Linux: the JVM gets SIGTERM if the supervisor dies, even by kill -9.
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def _java_command(data_dir: Path, bolt_port: int, heap: str) -> list[str]:
+    runtime = _runtime_dir()
+    jars = sorted(str(j) for j in (runtime / "jars").glob("*.jar") if not j.name.startswith(EXCLUDED_JARS))
+    server_root = data_dir / "server"
+    settings = {
+        "arcadedb.server.rootPath": server_root,
+        "arcadedb.server.databaseDirectory": data_dir / "databases",
+        # The password is read from the owner-only file, never from the command line.
+        "arcadedb.server.rootPasswordPath": data_dir / "secret",
+        "arcadedb.server.defaultDatabases": f"{EMBEDDED_DATABASE}[root]",
+        "arcadedb.server.mode": "production",
+        "arcadedb.server.plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
+        "arcadedb.server.httpIncomingHost": "127.0.0.1",
+        "arcadedb.server.httpIncomingPort": _free_port(),
+        "arcadedb.bolt.host": "127.0.0.1",
+        "arcadedb.bolt.port": bolt_port,
+    }
+    return [str(runtime / "jre" / "bin" / "java"), f"-Xmx{heap}", "-cp", ":".join(jars),
+            *(f"-D{k}={v}" for k, v in settings.items()), "com.arcadedb.server.ArcadeDBServer"]
+
+
+def serve(data_dir: Path, bolt_port: int, idle_minutes: int, heap: str) -> int:
+    """Run the JVM, publish server.json once Bolt listens, stop when idle."""
+    paths = _paths(data_dir)
+    (data_dir / "server").mkdir(exist_ok=True)
+    java = subprocess.Popen(_java_command(data_dir, bolt_port, heap), stdin=subprocess.DEVNULL,
+                            preexec_fn=_die_with_parent)
+    stopping = False
+
+    def on_term(signum: int, frame: object) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, on_term)
+    signal.signal(signal.SIGINT, on_term)
+    published = False
+    touch(data_dir)
+    while not stopping and java.poll() is None:
+        if not published and _port_open(bolt_port):
+            state = {"pid": os.getpid(), "java_pid": java.pid, "bolt_port": bolt_port,
+                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "idle_minutes": idle_minutes}
+            tmp = paths["server.json"].with_suffix(".tmp")
+            tmp.write_text(json.dumps(state))
+            tmp.replace(paths["server.json"])
+            published = True
+        if published and idle_minutes:
+            idle_s = time.time() - paths["last-used"].stat().st_mtime
+            if idle_s > idle_minutes * 60:
+                print(f"somec-graph: idle for {idle_minutes} min, stopping", flush=True)
+                break
+        time.sleep(0.2 if not published else 2)
+    paths["server.json"].unlink(missing_ok=True)
+    if java.poll() is None:
+        java.terminate()  # the JVM's shutdown hook closes the database cleanly
+        try:
+            java.wait(STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            java.kill()
+    return 0
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 6 and sys.argv[1] == "serve":
+        sys.exit(serve(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]))
+    sys.exit("usage: python -m somec_graph.embedded serve DATA_DIR BOLT_PORT IDLE_MINUTES HEAP")

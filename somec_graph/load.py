@@ -1,0 +1,199 @@
+"""Loading a validated data set into the graph, idempotently.
+
+Each row carries a hash of its content. Before writing, the loader reads the
+stored hashes of the rows' keys and sends only new and changed rows (a changed
+row first loses the relationships it defines, then is merged again), so
+loading the same data set twice writes nothing the second time. Writes are
+batched `UNWIND $rows` MERGE statements, one transaction per batch.
+
+A `Meta` node marks a load as pending until it has finished: the next load
+after one that died re-sends every row and re-derives every offender, so an
+interrupted load can simply be run again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Any, Callable
+
+from . import cypher
+from .contract import QUALIFYING_GROUPS, RISK_LEVELS, TABLES, Table
+from .derive import Derived, derive_offender
+from .store import Store
+from .validate import Dataset
+
+Progress = Callable[[str, int, int], None]  # (step, done, total)
+EPOCH = date(1970, 1, 1)
+DERIVE_BATCH = 2000
+# Optional relationships: (table, column, statement) written for rows that have the column.
+OPTIONAL_LINKS = (("movements", "detected_by", "load/movement_detected_by", "agency_id"),
+                  ("exchanges", "conviction_id", "load/exchange_conviction", "conviction_id"),
+                  ("exchanges", "movement_id", "load/exchange_movement", "movement_id"))
+# Columns that become relationships, sent beside the properties.
+LINK_COLUMNS = {"agencies": ("state",), "offenders": ("nationality",),
+                "convictions": ("offender_id", "state", "offence_code"),
+                "movements": ("offender_id", "from_state", "to_state"),
+                "exchanges": ("mechanism", "sender", "recipient", "offender_id")}
+
+
+@dataclass
+class TableSummary:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@dataclass
+class LoadSummary:
+    tables: dict[str, TableSummary] = field(default_factory=dict)
+    derived_offenders: int = 0
+    resumed: bool = False
+
+    def rows(self) -> list[dict[str, Any]]:
+        return [{"file": f"{name}.csv", "created": s.created, "updated": s.updated, "unchanged": s.unchanged}
+                for name, s in self.tables.items()]
+
+
+def day_number(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def _day_name(column: str) -> str:
+    return column[:-5] + "_day" if column.endswith("_date") else column + "_day"
+
+
+def _props(table: Table, row: dict[str, Any], ds: Dataset) -> dict[str, Any]:
+    """The node properties of one row: contract columns, day numbers, denormalised facts."""
+    props: dict[str, Any] = {}
+    for col in table.columns:
+        value = row.get(col.name)
+        if isinstance(value, date):
+            props[col.name] = value.isoformat()
+            props[_day_name(col.name)] = day_number(value)
+        else:
+            props[col.name] = value
+            if col.type == "date":
+                props[_day_name(col.name)] = None
+    if table.name == "offenders":
+        props["risk_rank"] = RISK_LEVELS.index(row["risk_level"]) + 1
+    elif table.name == "convictions":
+        group = _lookup(ds, "offence_categories", "code")[row["offence_code"]]["group"]
+        props.update(group=group, qualifying=group in QUALIFYING_GROUPS)
+    elif table.name == "exchanges":
+        agencies = _lookup(ds, "agencies", "agency_id")
+        effective = row["received_date"] or row["sent_date"]
+        props.update(sender_state=agencies[row["sender"]]["state"],
+                     recipient_state=agencies[row["recipient"]]["state"],
+                     effective_date=effective.isoformat(), effective_day=day_number(effective),
+                     year=row["sent_date"].year)
+    props.pop(table.key)
+    props["row_hash"] = hashlib.sha1(json.dumps(props, sort_keys=True, default=str).encode()).hexdigest()
+    return props
+
+
+_LOOKUPS: dict[tuple[int, str], dict[Any, dict[str, Any]]] = {}
+
+
+def _lookup(ds: Dataset, table: str, key: str) -> dict[Any, dict[str, Any]]:
+    cache_key = (id(ds), table)
+    if cache_key not in _LOOKUPS:
+        _LOOKUPS.clear()
+        _LOOKUPS[cache_key] = {r[key]: r for r in ds.rows.get(table, [])}
+    return _LOOKUPS[cache_key]
+
+
+def apply_schema(store: Store) -> None:
+    for statement in cypher.split_statements(cypher.load("schema").text):
+        store.run_text(statement, write=True)
+
+
+def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) -> LoadSummary:
+    """Write the valid rows of `ds` to the graph and derive the gap facts.
+
+    Only valid rows are in `ds.rows`; the caller decides whether a data set with
+    problems may load at all (the CLI refuses unless --skip-invalid).
+    """
+    report = progress or (lambda step, done, total: None)
+    batch = store.settings.batch_size
+    apply_schema(store)
+    meta = store.run("load/meta")[0]
+    summary = LoadSummary(resumed=bool(meta["pending"]))
+    affected: set[str] = set()
+    everything = summary.resumed
+    plans: list[tuple[Table, list[dict[str, Any]], list[Any]]] = []
+    for table in TABLES:
+        rows = [{"key": r[table.key], "props": _props(table, r, ds), "raw": r} for r in ds.rows.get(table.name, [])]
+        stored: dict[Any, dict[str, Any]] = {}
+        keys = [r["key"] for r in rows]
+        for start in range(0, len(keys), batch * 4):
+            for rec in store.run(f"load/{table.name}_existing", {"keys": keys[start:start + batch * 4]}):
+                stored[rec["key"]] = rec
+        s = summary.tables[table.name] = TableSummary()
+        todo, changed = [], []
+        for r in rows:
+            old = stored.get(r["key"])
+            if old is None:
+                s.created += 1
+            elif old["hash"] != r["props"]["row_hash"]:
+                s.updated += 1
+                changed.append(r["key"])
+                if old["offender_id"]:
+                    affected.add(old["offender_id"])
+            else:
+                s.unchanged += 1
+                if not summary.resumed:
+                    continue  # after an interrupted load every row is sent again
+            todo.append(r)
+            owner = r["raw"].get("offender_id")
+            if owner:
+                affected.add(owner)
+        if todo and (table.reference or table.name == "agencies"):
+            everything = True  # a changed group or agency state can change any offender's facts
+        plans.append((table, todo, changed))
+
+    if not any(todo for _, todo, _ in plans) and not summary.resumed:
+        return summary
+    store.run("load/meta_begin", write=True)
+    for table, todo, changed in plans:
+        total = len(todo)
+        report(table.file, 0, total)
+        if changed and not table.reference:
+            for start in range(0, len(changed), batch):
+                store.run(f"load/{table.name}_detach", {"keys": changed[start:start + batch]}, write=True)
+        links = LINK_COLUMNS.get(table.name, ())
+        payload = [{"key": r["key"], "props": r["props"], **{c: r["raw"][c] for c in links}} for r in todo]
+        for start in range(0, total, batch):
+            store.run(f"load/{table.name}", {"rows": payload[start:start + batch]}, write=True)
+            report(table.file, min(start + batch, total), total)
+        for name, column, statement, field_name in OPTIONAL_LINKS:
+            if name == table.name:
+                linked = [{"key": r["key"], field_name: r["raw"][column]} for r in todo if r["raw"].get(column)]
+                store.write_batches(statement, linked, batch)
+
+    if everything:
+        affected = {r["offender_id"] for r in store.run("derive/all_offenders")}
+    summary.derived_offenders = derive(store, sorted(affected), report)
+    store.run("load/meta_end", {"now": datetime.now(timezone.utc).isoformat(timespec="seconds")}, write=True)
+    return summary
+
+
+def derive(store: Store, offender_ids: list[str], report: Progress) -> int:
+    """Recompute the derived facts of the given offenders (see derive.py)."""
+    total = len(offender_ids)
+    report("derived facts", 0, total)
+    for start in range(0, total, DERIVE_BATCH):
+        ids = offender_ids[start:start + DERIVE_BATCH]
+        out = Derived()
+        for offender in store.run("derive/inputs", {"ids": ids}):
+            derive_offender(offender, out)
+        store.run("derive/clear_links", {"ids": ids}, write=True)
+        batch = store.settings.batch_size
+        store.write_batches("derive/movements", out.movements, batch)
+        store.write_batches("derive/convictions", out.convictions, batch)
+        store.write_batches("derive/next", out.next_pairs, batch)
+        store.write_batches("derive/supervision", out.supervision, batch)
+        report("derived facts", min(start + DERIVE_BATCH, total), total)
+    return total

@@ -1,0 +1,42 @@
+"""Our own read-only check for user-supplied Cypher.
+
+The embedded server ignores read access mode, so a query from the console or
+`somec-graph query` is refused here when it contains a writing clause. Strings
+and comments are blanked first so that `WHERE n.name = 'CREATE'` is allowed;
+an identifier that merely looks like a keyword is refused — a safe mistake.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import QueryError
+
+_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.S)
+_WRITES = re.compile(
+    r"\b(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV|IN\s+TRANSACTIONS|"
+    r"GRANT|DENY|REVOKE|ALTER|RENAME|TERMINATE|ENABLE|START\s+DATABASE|STOP\s+DATABASE|USE)\b",
+    re.I,
+)
+_CALL = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)\s*\(", re.I)
+# Procedures that only read; any other CALL is refused.
+READ_PROCEDURES = {"db.labels", "db.relationshiptypes", "db.propertykeys", "db.schema.visualization"}
+
+
+def check_read_only(text: str) -> None:
+    """Raise QueryError when `text` could write; return None otherwise.
+
+    >>> check_read_only("MATCH (n:State) RETURN n.code")
+    >>> check_read_only("MATCH (n) DETACH DELETE n")
+    Traceback (most recent call last):
+    ...
+    somec_graph.errors.QueryError: Refused: the query contains DETACH, which writes; queries here are read-only.
+    """
+    code = _LITERALS.sub("''", text)
+    found = _WRITES.search(code)
+    if found:
+        clause = " ".join(found.group(1).upper().split())
+        raise QueryError(f"Refused: the query contains {clause}, which writes; queries here are read-only.")
+    for proc in _CALL.findall(code):
+        if proc.lower() not in READ_PROCEDURES:
+            raise QueryError(f"Refused: CALL {proc}() is not a known read-only procedure; queries here are read-only.")

@@ -1,0 +1,131 @@
+"""The one place that talks to the database, through the official neo4j driver.
+
+`open_store()` connects to Neo4j when SOMEC_NEO4J_URI is set and to the
+embedded server otherwise. Statements are run by name from `cypher/`, values
+always as parameters, `database_` always given; reads are routed to readers so
+that a Neo4j cluster serves them from secondaries. Driver errors become one
+StoreError sentence with what to do.
+"""
+
+from __future__ import annotations
+
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterator
+
+import neo4j
+import pandas as pd
+from neo4j import GraphDatabase, RoutingControl
+from neo4j import exceptions as ne
+
+from . import cypher, embedded
+from .config import Settings, load_settings
+from .errors import QueryError, StoreError
+from .readonly import check_read_only
+
+READY_TIMEOUT_S = 30
+
+
+@dataclass
+class Store:
+    driver: neo4j.Driver
+    database: str
+    uri: str
+    settings: Settings
+
+    def close(self) -> None:
+        self.driver.close()
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- running statements --------------------------------------------------
+
+    def run(self, name: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict]:
+        """Run `cypher/<name>.cypher` and return its rows as dicts."""
+        return self.run_text(cypher.load(name).text, params, write=write)
+
+    def run_text(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict]:
+        if self.settings.embedded:
+            embedded.touch(self.settings.data_dir)
+        with translate_errors(self.uri, self.database):
+            records, _, _ = self.driver.execute_query(
+                text, params or {}, database_=self.database,
+                routing_=RoutingControl.WRITE if write else RoutingControl.READ,
+            )
+        return [r.data() for r in records]
+
+    def frame(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
+        """Run a read statement and return a DataFrame with its declared columns."""
+        rows = self.run(name, params)
+        return pd.DataFrame(rows, columns=list(cypher.load(name).returns) or None)
+
+    def run_user_query(self, text: str, params: dict[str, Any]) -> list[dict]:
+        """A query from a user: refused if it could write, then run in read mode."""
+        check_read_only(text)
+        return self.run_text(text, params)
+
+    def write_batches(self, name: str, rows: list[dict], batch_size: int, **extra: Any) -> None:
+        """`UNWIND $rows` statement over `rows` in batches, one transaction each.
+
+        The driver retries a batch on transient errors (leader switch, deadlock);
+        statements are MERGEs, so a retried or re-run batch changes nothing twice.
+        """
+        text = cypher.load(name).text
+        for start in range(0, len(rows), batch_size):
+            self.run_text(text, {"rows": rows[start:start + batch_size], **extra}, write=True)
+
+
+@contextmanager
+def translate_errors(uri: str, database: str) -> Iterator[None]:
+    """Turn driver exceptions into one user-facing sentence."""
+    try:
+        yield
+    except ne.AuthError:
+        raise StoreError(f"The database at {uri} refused the user name or password; "
+                         "check SOMEC_NEO4J_USER and SOMEC_NEO4J_PASSWORD.") from None
+    except ne.ClientError as exc:
+        code = exc.code or ""
+        if "DatabaseNotFound" in code:
+            raise StoreError(f"The database {database!r} does not exist at {uri}; "
+                             "set SOMEC_NEO4J_DATABASE to an existing database.") from None
+        if "Statement" in code:
+            raise QueryError(f"The database rejected the query: {exc.message}") from None
+        raise StoreError(f"The database at {uri} refused the request: {exc.message}") from None
+    except (ne.ServiceUnavailable, ne.SessionExpired, OSError) as exc:
+        raise StoreError(f"Cannot reach the database at {uri} ({type(exc).__name__}); check that it is "
+                         "running (embedded: somec-graph db start) and SOMEC_NEO4J_URI is right.") from None
+    except ne.ConfigurationError as exc:
+        raise StoreError(f"The database address {uri!r} is not usable: {exc}; fix SOMEC_NEO4J_URI.") from None
+    except ne.Neo4jError as exc:
+        raise StoreError(f"The database reported an error: {exc.message}") from None
+    except ne.DriverError as exc:
+        raise StoreError(f"The database driver failed: {exc}; try again, or run with --debug.") from None
+
+
+def open_store(settings: Settings | None = None) -> Store:
+    """Connect to the configured store and check that the database answers."""
+    settings = settings or load_settings()
+    if settings.embedded:
+        info = embedded.ensure_running(settings)
+        uri, auth, database = info.uri, (info.user, info.password), info.database
+    else:
+        uri, auth, database = settings.neo4j_uri, (settings.neo4j_user, settings.neo4j_password), settings.neo4j_database
+    with translate_errors(uri, database):
+        driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10, max_transaction_retry_time=30)
+    store = Store(driver, database, uri, settings)
+    deadline = time.monotonic() + (READY_TIMEOUT_S if settings.embedded else 0)
+    while True:
+        try:
+            store.run_text("RETURN 1 AS ok")
+            return store
+        except StoreError:
+            # A just-started embedded server opens its database a moment after Bolt listens.
+            if time.monotonic() >= deadline:
+                driver.close()
+                raise
+            time.sleep(0.3)

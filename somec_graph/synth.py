@@ -1,0 +1,421 @@
+"""Deterministic synthetic data sets in the SPEC §2 CSV format (never real people).
+
+Shape per offender, on average: ~1.5 convictions, ~4 movements and ~5 exchanges,
+all dated 2015-01-01..2025-12-31 (only ``supervision_end`` may lie beyond, when a
+measure is still running). Each offender lives in their state of nationality until
+their first movement; every movement leaves the state of the previous arrival;
+convictions happen where the offender lived that day. Nationalities and corridors
+follow DOMAIN.md (RO, PL, BG, LT, LV; RO->IT/ES/DE, PL->DE/GB/NL, BG->DE,
+LT/LV->GB/IE). About 15% of offenders are co-defendants in groups of 2-5 sharing a
+``case_id``; half of those groups travel on together (arrivals 0-10 days apart).
+
+Exchanges reproduce the SOMEC findings: convictions abroad are usually sent to the
+state of nationality, often late (median ~35 days) and ~20% never; a receiving
+state hears of a dangerous arrival only ~25% of the time; supervision rarely
+follows the offender (FD947 in ~30% of eligible moves); police and criminal-record
+requests/replies make up the rest of the traffic.
+
+The same (offenders, seed) always gives byte-identical files: one
+``random.Random(seed)`` drives everything, in a fixed order.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import random
+import shutil
+from bisect import bisect, bisect_right
+from dataclasses import dataclass
+from datetime import date, timedelta
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+START = date(2015, 1, 1)
+END = date(2025, 12, 31)
+N_DAYS = (END - START).days + 1
+_ISO = [(START + timedelta(days=d)).isoformat() for d in range(N_DAYS)]
+
+DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parent.parent / "seed_data"
+REFERENCE_FILES = ("states.csv", "offence_categories.csv", "mechanisms.csv", "agencies.csv")
+_COLUMNS = {
+    "offenders.csv": ["offender_id", "nationality", "birth_year", "sex", "risk_level"],
+    "convictions.csv": ["conviction_id", "offender_id", "state", "offence_code", "conviction_date",
+                        "case_id", "sentence_months", "supervision_end"],
+    "movements.csv": ["movement_id", "offender_id", "from_state", "to_state", "arrival_date",
+                      "detected_by", "source"],
+    "exchanges.csv": ["exchange_id", "mechanism", "sender", "recipient", "offender_id", "kind",
+                      "sent_date", "received_date", "conviction_id", "movement_id"],
+}
+_MECHANISMS_USED = {"ECRIS", "SIS", "SIENA", "INTERPOL", "FD947", "SWEDISH", "BILATERAL"}
+
+# Weights: states or codes not listed get the default of the table they feed.
+_NATIONALITY = {"RO": 20, "PL": 16, "BG": 9, "LT": 7, "LV": 5, "HU": 3, "SK": 3, "AL": 3, "UA": 3,
+                "CZ": 2, "MD": 2, "RS": 2, "TR": 2, "PT": 2, "GB": 2, "IT": 2, "GR": 2, "HR": 2}
+_DESTINATION = {"DE": 20, "GB": 12, "FR": 10, "IT": 9, "ES": 9, "NL": 8, "BE": 5, "AT": 5, "SE": 4,
+                "IE": 4, "CH": 4, "NO": 3, "DK": 2, "PL": 2, "CZ": 2, "PT": 2, "GR": 2}
+_CORRIDOR_BOOST = {"RO": {"IT": 40, "ES": 35, "DE": 30}, "PL": {"DE": 45, "GB": 35, "NL": 20},
+                   "BG": {"DE": 35}, "LT": {"GB": 40, "IE": 20}, "LV": {"GB": 40, "IE": 20}}
+_OFFENCE = {"0809": 25, "0811": 20, "1703": 15, "0906": 10, "0907": 8, "0901": 5, "0801": 4,
+            "0803": 3, "0808": 3, "0802": 2, "1003": 30, "1001": 20, "1011": 12, "1009": 12,
+            "1008": 8, "1010": 6, "1002": 4, "0402": 4, "0406": 2, "1701": 20, "1702": 15,
+            "0701": 15, "1603": 12, "0202": 8, "1604": 8, "1606": 6, "2102": 6, "0504": 4}
+_PROFILE = {"violent": 50, "sexual": 30, "other": 20}  # most are "serious offenders"
+_CASE_GROUP = {"violent": 60, "sexual": 15, "other": 25}  # itinerant groups: robbery, burglary
+_RISK = {"low": 30, "medium": 35, "high": 25, "very_high": 10}
+_SEX = {"M": 92, "F": 7, "X": 1}
+_N_MOVES = {1: 10, 2: 15, 3: 20, 4: 18, 5: 14, 6: 10, 7: 8, 8: 5}  # mean ~4
+_N_CONVICTIONS = {1: 60, 2: 30, 3: 10}  # mean 1.5
+_SENTENCE_SERIOUS = {6: 8, 12: 14, 18: 10, 24: 14, 30: 8, 36: 12, 48: 10, 60: 8, 72: 6, 96: 6, 120: 4}
+_SENTENCE_OTHER = {2: 6, 3: 10, 4: 10, 6: 16, 8: 10, 12: 16, 18: 10, 24: 8}
+_SOURCE_DETECTED = {"police_check": 30, "border_check": 20, "registration": 20, "intelligence": 15,
+                    "social_media": 8, "self_report": 7}
+_SOURCE_UNDETECTED = {"": 70, "registration": 12, "self_report": 10, "social_media": 8}
+# High-risk travellers are more often flagged (cf. UK Green Notice practice); mean ~25%.
+_ALERT_P = {"low": 0.12, "medium": 0.20, "high": 0.35, "very_high": 0.50}
+_RETURN_HOME_P = 0.25
+# The UK used ECRIS, SIS and FD947 as a member state until the end of the Brexit transition.
+_EU_UNTIL = {"GB": (date(2020, 12, 31) - START).days}
+_CASE_SHARE = 0.15
+
+
+class _Weighted:
+    """Weighted choice over a dict's keys, with precomputed cumulative weights."""
+
+    __slots__ = ("items", "cum", "total")
+
+    def __init__(self, weights: dict[Any, float]) -> None:
+        self.items = list(weights)
+        self.cum = list(accumulate(weights.values()))
+        self.total = self.cum[-1]
+
+    def pick(self, rng: random.Random) -> Any:
+        return self.items[bisect(self.cum, rng.random() * self.total)]
+
+
+@dataclass(slots=True)
+class _Case:
+    """A co-defendant case: where and when the group was convicted, and where it went next."""
+
+    case_id: str
+    nationality: str
+    state: str
+    day: int
+    code: str
+    route_after: list[tuple[int, str]] | None  # None: members go their own ways
+
+
+@dataclass(slots=True)
+class _Conviction:
+    id: str
+    state: str
+    code: str
+    day: int
+    qualifying: bool
+    supervision_end: date | None
+
+
+@dataclass(slots=True)
+class _Movement:
+    id: str
+    from_state: str
+    to_state: str
+    day: int
+    detected: bool
+
+
+def _read(path: Path) -> list[dict[str, str]]:
+    with path.open(encoding="utf-8", newline="") as f:
+        return list(csv.DictReader(f))
+
+
+def _add_months(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    year, month = d.year + y, m + 1
+    leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
+    last = [31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]
+    return date(year, month, min(d.day, last))
+
+
+class _Generator:
+    """Holds the reference data, the weighted tables and the single random stream."""
+
+    def __init__(self, reference_dir: Path, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.reference = {name: _read(reference_dir / name) for name in REFERENCE_FILES}
+        states = [r["code"] for r in self.reference["states.csv"]]
+        self.eu = {r["code"] for r in self.reference["states.csv"] if r.get("eu") == "true"}
+        self.schengen = {r["code"] for r in self.reference["states.csv"] if r.get("schengen") == "true"}
+        self.agency = {(r["state"], r["kind"]): r["agency_id"]
+                       for r in reversed(self.reference["agencies.csv"])}  # first listed wins
+        self._check_reference(states)
+        self.group = {r["code"]: r["group"] for r in self.reference["offence_categories.csv"]}
+        self.offences = {g: _Weighted({c: _OFFENCE.get(c, 1) for c, cg in self.group.items() if cg == g})
+                         for g in ("violent", "sexual", "other")}
+        self.nationality = _Weighted({s: _NATIONALITY.get(s, 1) for s in states})
+        self.destinations = {
+            n: _Weighted({s: _DESTINATION.get(s, 0.5) + _CORRIDOR_BOOST.get(n, {}).get(s, 0)
+                          for s in states if s != n})
+            for n in states}
+        self.tables = {name: _Weighted(w) for name, w in (
+            ("profile", _PROFILE), ("case_group", _CASE_GROUP), ("risk", _RISK), ("sex", _SEX),
+            ("moves", _N_MOVES), ("convictions", _N_CONVICTIONS), ("sentence_serious", _SENTENCE_SERIOUS),
+            ("sentence_other", _SENTENCE_OTHER), ("source_detected", _SOURCE_DETECTED),
+            ("source_undetected", _SOURCE_UNDETECTED))}
+
+    def _check_reference(self, states: list[str]) -> None:
+        mechanisms = {r["code"] for r in self.reference["mechanisms.csv"]}
+        missing = sorted(_MECHANISMS_USED - mechanisms)
+        missing += [f"{s} {k} agency" for s in states for k in ("police", "probation", "criminal_records")
+                    if (s, k) not in self.agency]
+        agency_ids = {r["agency_id"] for r in self.reference["agencies.csv"]}
+        missing += sorted({"EUROPOL", "INTERPOL"} - agency_ids)
+        if len(states) < 3 or missing:
+            raise ValueError(f"reference data incomplete: {', '.join(missing) or 'fewer than 3 states'}")
+
+    def pick(self, table: str) -> Any:
+        return self.tables[table].pick(self.rng)
+
+    # --- travel -----------------------------------------------------------------
+
+    def _next_state(self, nationality: str, current: str, avoid: str | None) -> str:
+        if current != nationality and nationality != avoid and self.rng.random() < _RETURN_HOME_P:
+            return nationality
+        while True:
+            state = self.destinations[nationality].pick(self.rng)
+            if state != current and state != avoid:
+                return state
+
+    def _route(self, nationality: str, origin: str, days: list[int], end: str | None = None
+               ) -> list[tuple[int, str]]:
+        """Arrivals on `days` starting from `origin`, never staying put, last one in `end` if given."""
+        route, current, n = [], origin, len(days)
+        for i, day in enumerate(days):
+            if end is not None and i == n - 1:
+                state = end
+            else:  # the one before last must differ from `end` so the last hop is a real move
+                state = self._next_state(nationality, current, end if i == n - 2 else None)
+            route.append((day, state))
+            current = state
+        return route
+
+    def _days(self, lo: int, hi: int, k: int) -> list[int]:
+        return sorted(self.rng.sample(range(lo, hi), k))
+
+    def _timeline(self, nationality: str, case: _Case | None) -> list[tuple[int, str]]:
+        n = self.pick("moves")
+        if case is None:
+            return self._route(nationality, nationality, self._days(0, N_DAYS, n))
+        # Co-defendant: be in the case state on the case day, then travel on.
+        rng = self.rng
+        k_pre = sum(rng.randrange(N_DAYS) < case.day for _ in range(n))
+        if case.state != nationality:
+            k_pre = max(k_pre, 1)
+        elif k_pre == 1:
+            k_pre = 2  # abroad and back home before the case
+        route = self._route(nationality, nationality, self._days(1, case.day, k_pre), case.state)
+        if case.route_after is None:
+            after = self._days(case.day + 1, N_DAYS, max(n - k_pre, 0))
+            return route + self._route(nationality, case.state, after)
+        last = case.day
+        for day, state in case.route_after:  # travelling together: 0-10 days apart
+            day = max(day + rng.randint(0, 10), last + 1)
+            if day >= N_DAYS:
+                break
+            route.append((day, state))
+            last = day
+        return route
+
+    def plan_cases(self, offenders: int) -> dict[int, _Case]:
+        """Assign ~15% of offenders (random picks) to co-defendant groups of 2-5."""
+        rng, order = self.rng, list(range(offenders))
+        rng.shuffle(order)
+        cases: dict[int, _Case] = {}
+        pos, number, target = 0, 0, round(offenders * _CASE_SHARE)
+        while pos < target:
+            size = rng.randint(2, 5)
+            if pos + size > offenders:
+                break
+            nationality = self.nationality.pick(rng)
+            state = nationality if rng.random() < 0.25 else self.destinations[nationality].pick(rng)
+            day = rng.randrange(365, N_DAYS - 365)
+            route_after = None
+            if rng.random() < 0.5:
+                route_after = self._route(nationality, state, self._days(day + 1, N_DAYS, rng.randint(1, 3)))
+            number += 1
+            case = _Case(f"CASE-{number:05d}", nationality, state, day,
+                         self.offences[self.pick("case_group")].pick(rng), route_after)
+            for idx in order[pos:pos + size]:
+                cases[idx] = case
+            pos += size
+        return cases
+
+    # --- convictions ----------------------------------------------------------
+
+    def _convictions(self, nationality: str, moves: list[_Movement], case: _Case | None
+                     ) -> list[tuple[int, str, str, str]]:
+        """(day, state, offence_code, case_id) sorted by day; the state is where they lived."""
+        rng, profile = self.rng, self.pick("profile")
+        n = self.pick("convictions") - (case is not None)
+        groups = [profile if i == 0 or rng.random() < 0.5 else "other" for i in range(n)]
+        days = [rng.randrange(N_DAYS) for _ in groups]
+        if days and moves and moves[0].day > 0 and rng.random() < 0.6:
+            days[0] = rng.randrange(moves[0].day)  # known at home before leaving it
+        move_days = [m.day for m in moves]
+        out = [(d, moves[i - 1].to_state if (i := bisect_right(move_days, d)) else nationality,
+                self.offences[g].pick(rng), "") for d, g in zip(days, groups)]
+        if case is not None:
+            out.append((case.day, case.state, case.code, case.case_id))
+        return sorted(out, key=lambda c: c[0])
+
+    def _sentence(self, code: str, day: int) -> tuple[int, date | None]:
+        """Sentence in months and, for ~30% of convictions, the end of the supervision after it."""
+        qualifying = self.group[code] != "other"
+        months = self.pick("sentence_serious" if qualifying else "sentence_other")
+        if self.rng.random() >= (0.37 if qualifying else 0.15):
+            return months, None
+        return months, _add_months(START + timedelta(days=day), months + self.rng.randint(12, 60))
+
+    # --- exchanges ---------------------------------------------------------------
+
+    def _received(self, sent: int, max_lag: int, p_missing: float) -> int | None:
+        if self.rng.random() < p_missing:
+            return None
+        day = sent + self.rng.randint(0, max_lag)
+        return day if day < N_DAYS else None
+
+    def _delay(self, median: float, cap: int) -> int:
+        """Lognormal delay in days with the given median, redrawn above `cap`."""
+        while (d := int(self.rng.lognormvariate(0, 0.8) * median)) > cap:
+            pass
+        return d
+
+    def _eu(self, a: str, b: str, day: int) -> bool:
+        """Both states bound by EU instruments on that day."""
+        return all(s in self.eu or day <= _EU_UNTIL.get(s, -1) for s in (a, b))
+
+    def _police_mechanism(self, a: str, b: str, day: int, alert: bool) -> str:
+        options = ["INTERPOL", "BILATERAL"]
+        if self._eu(a, b, day):
+            options += ["SWEDISH", "SIENA", "SWEDISH"]
+        if alert and all(s in self.schengen or day <= _EU_UNTIL.get(s, -1) for s in (a, b)):
+            options += ["SIS", "SIS", "SIS"]
+        return self.rng.choice(options)
+
+    def _exchanges(self, nationality: str, risk: str, convictions: list[_Conviction],
+                   moves: list[_Movement]) -> list[tuple[int, int | None, str, str, str, str, str, str]]:
+        """(sent, received, mechanism, sender, recipient, kind, conviction_id, movement_id)."""
+        rng, out = self.rng, []
+        cra = lambda s: self.agency[(s, "criminal_records")]  # noqa: E731
+        pol = lambda s: self.agency[(s, "police")]  # noqa: E731
+
+        def add(sent: int, max_lag: int, p_missing: float, *rest: str) -> int | None:
+            if not 0 <= sent < N_DAYS:
+                return None
+            out.append((sent, self._received(sent, max_lag, p_missing), *rest))
+            return sent
+
+        def pair(sent: int, mechanism: str, asker: str, asked: str, lag: tuple[int, int], movement: str) -> None:
+            if add(sent, 2, 0.1, mechanism, asker, asked, "request", "", movement) is not None:
+                add(sent + rng.randint(*lag), 2, 0.1, mechanism, asked, asker, "reply", "", movement)
+
+        for c in convictions:
+            if c.state == nationality:
+                continue
+            if rng.random() < 0.7:  # record requested from the state of nationality during proceedings
+                pair(max(c.day - rng.randint(20, 150), 0), "ECRIS", cra(c.state), cra(nationality), (14, 28), "")
+            if rng.random() >= 0.2:  # ~20% of convictions abroad are never notified
+                add(c.day + self._delay(35, 120), 10, 0.2, "ECRIS", cra(c.state), cra(nationality),
+                    "conviction_notice", c.id if rng.random() >= 0.1 else "", "")
+        qualifying = [c for c in convictions if c.qualifying]
+        for m in moves:
+            known = [c for c in qualifying if c.day <= m.day]
+            lq = known[-1] if known else None
+            if lq is not None and lq.state != m.to_state and rng.random() < _ALERT_P[risk]:
+                sent = max(m.day + rng.randint(-60, 180), lq.day)
+                roll = rng.random()
+                if roll < 0.2:
+                    sender, mech = "EUROPOL", "SIENA"
+                elif roll < 0.3:
+                    sender, mech = "INTERPOL", "INTERPOL"
+                else:
+                    sender, mech = pol(lq.state), self._police_mechanism(lq.state, m.to_state, sent, alert=True)
+                kind = "alert" if mech in ("SIS", "INTERPOL") or rng.random() < 0.4 else "risk_notice"
+                add(sent, 3, 0.1, mech, sender, pol(m.to_state), kind,
+                    lq.id if rng.random() < 0.5 else "", m.id if rng.random() < 0.9 else "")
+            for c in convictions:
+                if (c.supervision_end is not None and c.state != m.to_state and c.day <= m.day
+                        and c.supervision_end > START + timedelta(days=m.day) and rng.random() < 0.3
+                        and self._eu(c.state, m.to_state, m.day)):  # FD947 is EU-only
+                    add(max(m.day + rng.randint(-30, 120), c.day), 10, 0.1, "FD947",
+                        self.agency[(c.state, "probation")], self.agency[(m.to_state, "probation")],
+                        "supervision_transfer", c.id, m.id)
+            if m.detected and rng.random() < 0.3:  # police check who they have found
+                asked = nationality if nationality != m.to_state else m.from_state
+                sent = m.day + rng.randint(0, 90)
+                pair(sent, self._police_mechanism(m.to_state, asked, sent, alert=False),
+                     pol(m.to_state), pol(asked), (5, 30), m.id)
+            if m.to_state != nationality and rng.random() < 0.1:  # background record check, e.g. vetting
+                pair(m.day + rng.randint(30, 365), "ECRIS", cra(m.to_state), cra(nationality), (14, 28), "")
+        return sorted(out, key=lambda e: e[0])
+
+
+def generate(out_dir: Path, offenders: int, seed: int = 1, reference_dir: Path | None = None) -> dict[str, int]:
+    """Write a complete data set (SPEC §2) into `out_dir`; return the row count per file."""
+    out_dir, reference_dir = Path(out_dir), Path(reference_dir or DEFAULT_REFERENCE_DIR)
+    gen = _Generator(reference_dir, seed)
+    rng = gen.rng
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in REFERENCE_FILES:  # regenerating into seed_data/ copies a file onto itself
+        src, dst = reference_dir / name, out_dir / name
+        if not (dst.exists() and os.path.samefile(src, dst)):
+            shutil.copyfile(src, dst)
+    counts = {name: len(rows) for name, rows in gen.reference.items()}
+    counters = {"CNV": 0, "MOV": 0, "EXC": 0}
+
+    def next_id(prefix: str) -> str:
+        counters[prefix] += 1
+        return f"{prefix}-{counters[prefix]:07d}"
+
+    cases = gen.plan_cases(offenders)
+    files = {name: (out_dir / name).open("w", encoding="utf-8", newline="") for name in _COLUMNS}
+    try:
+        writers = {name: csv.writer(f, lineterminator="\n") for name, f in files.items()}
+        for name, columns in _COLUMNS.items():
+            writers[name].writerow(columns)
+        for i in range(offenders):
+            offender_id, case = f"OFF-{i + 1:06d}", cases.get(i)
+            nationality = case.nationality if case and rng.random() < 0.8 else gen.nationality.pick(rng)
+            risk, sex = gen.pick("risk"), gen.pick("sex")
+            moves, current = [], nationality
+            for day, state in gen._timeline(nationality, case):
+                detected = rng.random() < 0.6
+                source = gen.pick("source_detected" if detected else "source_undetected")
+                moves.append(_Movement(next_id("MOV"), current, state, day, detected))
+                writers["movements.csv"].writerow([moves[-1].id, offender_id, current, state, _ISO[day],
+                                                   gen.agency[(state, "police")] if detected else "", source])
+                current = state
+            convictions = []
+            for day, state, code, case_id in gen._convictions(nationality, moves, case):
+                months, supervision_end = gen._sentence(code, day)
+                c = _Conviction(next_id("CNV"), state, code, day, gen.group[code] != "other", supervision_end)
+                convictions.append(c)
+                writers["convictions.csv"].writerow([c.id, offender_id, state, code, _ISO[day], case_id, months,
+                                                     supervision_end.isoformat() if supervision_end else ""])
+            # Old enough (16+) at the first event; born 1950-2003, mostly in the 1980s.
+            first_year = min(d for d in [N_DAYS - 1, *(m.day for m in moves), *(c.day for c in convictions)])
+            first_year = (START + timedelta(days=first_year)).year
+            birth_year = min(int(rng.triangular(1950, 2004, 1988)), 2003, first_year - 16)
+            writers["offenders.csv"].writerow([offender_id, nationality, birth_year, sex, risk])
+            for sent, received, mech, sender, recipient, kind, conviction_id, movement_id in gen._exchanges(
+                    nationality, risk, convictions, moves):
+                writers["exchanges.csv"].writerow([next_id("EXC"), mech, sender, recipient, offender_id, kind,
+                                                   _ISO[sent], _ISO[received] if received is not None else "",
+                                                   conviction_id, movement_id])
+    finally:
+        for f in files.values():
+            f.close()
+    counts.update({"offenders.csv": offenders, "convictions.csv": counters["CNV"],
+                   "movements.csv": counters["MOV"], "exchanges.csv": counters["EXC"]})
+    return counts

@@ -1,0 +1,288 @@
+"""Validation of a data set folder against the contract (SPEC §2).
+
+`validate(folder)` reads every file, checks every cell and every reference and
+returns a `Dataset`: the typed rows that passed and every problem found, each
+with file, line, column, value and reason. Nothing here touches the database,
+so a data set with problems can be refused before anything is written.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .contract import SEED_DIR, STATE_ALIASES, TABLES, Column, Table
+
+MAX_FIELD_CHARS = 100_000
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_OFFENCE = re.compile(r"^(\d{4})(?: ?00)?$")
+_STATE = re.compile(r"^[A-Z]{2}$")
+_INT = re.compile(r"^[+-]?\d+$")
+MIN_BIRTH_YEAR = 1900
+MIN_AGE = 10  # below the age of criminal responsibility anywhere in Europe
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    line: int
+    column: str
+    value: str
+    reason: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" + (f": column {self.column}" if self.column else "")
+        shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
+        return f"{where}: {shown!r}: {self.reason}" if self.value else f"{where}: {self.reason}"
+
+
+@dataclass
+class Dataset:
+    """Typed, valid rows per table (with their source line) and the problems found."""
+    folder: Path
+    rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+    warnings: list[Problem] = field(default_factory=list)
+    rejected_rows: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+class _Cell(ValueError):
+    """A cell's value is bad; the message is the reason."""
+
+
+def _read(path: Path, problems: list[Problem]) -> tuple[list[str], list[tuple[int, list[str]]]] | None:
+    """Header and (line, fields) records of a CSV file, or None if unreadable."""
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.append(Problem(path.name, raw[:exc.start].count(b"\n") + 1, "", "",
+                                "the file is not UTF-8 text; save it as UTF-8 CSV"))
+        return None
+    if "\x00" in text:
+        problems.append(Problem(path.name, text[:text.index("\x00")].count("\n") + 1, "", "",
+                                "the file contains a NUL byte; it is not a text CSV file"))
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    records: list[tuple[int, list[str]]] = []
+    header: list[str] | None = None
+    try:
+        while True:
+            line = reader.line_num + 1
+            try:
+                fields = next(reader)
+            except StopIteration:
+                break
+            if header is None:
+                header = [h.strip() for h in fields]
+            elif fields:
+                records.append((line, fields))
+    except csv.Error as exc:
+        problems.append(Problem(path.name, reader.line_num, "", "", f"not valid CSV: {exc}"))
+        return None
+    if not header:
+        problems.append(Problem(path.name, 1, "", "", "the file is empty; it needs a header row"))
+        return None
+    return header, records
+
+
+def _parse(col: Column, value: str) -> Any:
+    """The typed value of one non-empty cell, or _Cell with the reason."""
+    t = col.type
+    if len(value) > MAX_FIELD_CHARS:
+        raise _Cell(f"longer than {MAX_FIELD_CHARS} characters")
+    if t in ("state", "state_code"):
+        code = STATE_ALIASES.get(value.upper(), value.upper())
+        if not _STATE.match(code):
+            raise _Cell("not an ISO 3166-1 alpha-2 state code")
+        return code
+    if t in ("offence", "offence_code"):
+        m = _OFFENCE.match(value)
+        if not m:
+            raise _Cell("not a four-digit ECRIS offence category code (e.g. 1001, 1001 00)")
+        return m.group(1)
+    if t == "date":
+        try:
+            if not _DATE.match(value):
+                raise ValueError
+            return date.fromisoformat(value)
+        except ValueError:
+            raise _Cell("not a date in the form YYYY-MM-DD") from None
+    if t in ("int", "birth_year"):
+        if not _INT.match(value):
+            raise _Cell("not a whole number")
+        number = int(value)
+        if t == "birth_year" and not MIN_BIRTH_YEAR <= number <= date.today().year - MIN_AGE:
+            raise _Cell(f"implausible birth year (expected {MIN_BIRTH_YEAR}–{date.today().year - MIN_AGE})")
+        if number < 0:
+            raise _Cell("must not be negative")
+        return number
+    if t == "float":
+        try:
+            number = float(value)
+        except ValueError:
+            raise _Cell("not a number") from None
+        limit = 90 if col.name == "lat" else 180
+        if not -limit <= number <= limit:
+            raise _Cell(f"outside -{limit}..{limit}")
+        return number
+    if t == "bool":
+        if value not in ("true", "false"):
+            raise _Cell("must be true or false")
+        return value == "true"
+    if t == "enum" and value not in col.values:
+        raise _Cell(f"must be one of {', '.join(col.values)}")
+    return value
+
+
+class _Keys:
+    """Keys seen per table: which are valid, which were rejected (with line)."""
+
+    def __init__(self) -> None:
+        self.valid: dict[str, dict[str, dict[str, Any]]] = {}
+        self.rejected: dict[str, dict[str, int]] = {}
+
+    def check(self, table: str, key: Any, label: str) -> None:
+        if key in self.valid.get(table, {}):
+            return
+        if key in self.rejected.get(table, {}):
+            raise _Cell(f"refers to {label} {key}, which was rejected (line {self.rejected[table][key]})")
+        raise _Cell(f"unknown {label}")
+
+
+_REF_LABELS = {"states": "state", "offence_categories": "offence code", "mechanisms": "mechanism",
+               "agencies": "agency", "offenders": "offender", "convictions": "conviction",
+               "movements": "movement"}
+
+
+def _row_rules(table: Table, row: dict[str, Any], keys: _Keys) -> list[tuple[str, str]]:
+    """Rules across cells of one row: (column, reason) for each broken one."""
+    broken: list[tuple[str, str]] = []
+    name = table.name
+    if name == "convictions" and row.get("supervision_end") and row["supervision_end"] < row["conviction_date"]:
+        broken.append(("supervision_end", "supervision_end is before conviction_date"))
+    if name == "movements" and row["from_state"] == row["to_state"]:
+        broken.append(("to_state", "to_state equals from_state"))
+    if name == "exchanges":
+        if row.get("received_date") and row["received_date"] < row["sent_date"]:
+            broken.append(("received_date", "received_date is before sent_date"))
+        for col, ref in (("conviction_id", "convictions"), ("movement_id", "movements")):
+            target = keys.valid.get(ref, {}).get(row.get(col))
+            if target and target["offender_id"] != row["offender_id"]:
+                broken.append((col, f"belongs to offender {target['offender_id']}, not {row['offender_id']}"))
+    return broken
+
+
+def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
+    read = _read(path, ds.problems)
+    if read is None:
+        return
+    header, records = read
+    fname = path.name
+    known = {c.name: c for c in table.columns}
+    for i, col in enumerate(header):
+        if col not in known:
+            ds.warnings.append(Problem(fname, 1, col, "", "unknown column, ignored"))
+        elif header.index(col) != i:
+            ds.problems.append(Problem(fname, 1, col, col, "duplicate column in header"))
+            return
+    missing = [c for c in table.required if c not in header]
+    for col in missing:
+        ds.problems.append(Problem(fname, 1, col, "", f"missing required column {col}"))
+    if missing:
+        return
+    positions = [(i, known[h]) for i, h in enumerate(header) if h in known]
+    valid_keys = keys.valid.setdefault(table.name, {})
+    rejected_keys = keys.rejected.setdefault(table.name, {})
+    first_line: dict[str, int] = {}
+    rows = ds.rows.setdefault(table.name, [])
+    for line, fields in records:
+        errors: list[Problem] = []
+        if len(fields) != len(header):
+            errors.append(Problem(fname, line, "", "", f"the row has {len(fields)} fields, the header {len(header)}"))
+        row: dict[str, Any] = {}
+        for i, col in positions:
+            value = fields[i].strip() if i < len(fields) else ""
+            try:
+                if not value:
+                    if col.required:
+                        raise _Cell(f"{col.name} is required")
+                    row[col.name] = None
+                    continue
+                row[col.name] = _parse(col, value)
+                if col.type == "ref":
+                    keys.check(col.ref, row[col.name], _REF_LABELS[col.ref])
+                elif col.type in ("state", "offence"):
+                    keys.check("states" if col.type == "state" else "offence_categories", row[col.name],
+                               "state" if col.type == "state" else "offence code")
+            except _Cell as reason:
+                errors.append(Problem(fname, line, col.name, value, str(reason)))
+        key = row.get(table.key)
+        if key is not None and key in first_line:
+            errors.append(Problem(fname, line, table.key, str(key),
+                                  f"duplicate {table.key} (first on line {first_line[key]})"))
+        if not errors:
+            errors = [Problem(fname, line, col, _shown(row.get(col)), reason)
+                      for col, reason in _row_rules(table, row, keys)]
+        if key is not None:
+            first_line.setdefault(key, line)
+        if errors:
+            ds.problems.extend(errors)
+            ds.rejected_rows += 1
+            if key is not None and key not in valid_keys:
+                rejected_keys.setdefault(key, line)
+            continue
+        row["_line"] = line
+        valid_keys[key] = row
+        rows.append(row)
+
+
+def _shown(value: Any) -> str:
+    return value.isoformat() if isinstance(value, date) else "" if value is None else str(value)
+
+
+def validate(folder: Path, reference_dir: Path = SEED_DIR) -> Dataset:
+    """Check a data set folder; reference tables it omits come from `reference_dir`.
+
+    >>> ds = validate(SEED_DIR)
+    >>> ds.ok, len(ds.rows["states"]) > 30
+    (True, True)
+    """
+    ds = Dataset(folder)
+    keys = _Keys()
+    expected = {t.file for t in TABLES}
+    for extra in sorted(p.name for p in folder.glob("*.csv") if p.name not in expected):
+        ds.warnings.append(Problem(extra, 0, "", "", "not a file of the data contract, ignored"))
+    for table in TABLES:
+        path = folder / table.file
+        if not path.is_file() and table.reference:
+            path = reference_dir / table.file
+        if not path.is_file():
+            ds.rows[table.name] = []
+            continue
+        _validate_table(table, path, keys, ds)
+    return ds
+
+
+def problems_csv(problems: list[Problem]) -> str:
+    """The rejection report: file, line, column, value, reason."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["file", "line", "column", "value", "reason"])
+    for p in problems:
+        writer.writerow([p.file, p.line, p.column, _neutralise(p.value), p.reason])
+    return out.getvalue()
+
+
+def _neutralise(cell: str) -> str:
+    # A report opened in a spreadsheet must not run a value as a formula.
+    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell
