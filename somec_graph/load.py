@@ -21,12 +21,12 @@ from typing import Any, Callable
 
 from . import cypher
 from .contract import QUALIFYING_GROUPS, RISK_LEVELS, TABLES, Table
+from .days import day_number
 from .derive import Derived, derive_offender
 from .store import Store
 from .validate import Dataset
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
-EPOCH = date(1970, 1, 1)
 DERIVE_BATCH = 2000
 # Optional relationships: (table, column, statement) written for rows that have the column.
 OPTIONAL_LINKS = (("movements", "detected_by", "load/movement_detected_by", "agency_id"),
@@ -55,10 +55,6 @@ class LoadSummary:
     def rows(self) -> list[dict[str, Any]]:
         return [{"file": f"{name}.csv", "created": s.created, "updated": s.updated, "unchanged": s.unchanged}
                 for name, s in self.tables.items()]
-
-
-def day_number(d: date) -> int:
-    return (d - EPOCH).days
 
 
 def _day_name(column: str) -> str:
@@ -176,7 +172,9 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) ->
     if everything:
         affected = {r["offender_id"] for r in store.run("derive/all_offenders")}
     summary.derived_offenders = derive(store, sorted(affected), report)
-    store.run("load/meta_end", {"now": datetime.now(timezone.utc).isoformat(timespec="seconds")}, write=True)
+    latest = store.run("gaps/latest_event")[0]["day"]
+    store.run("load/meta_end", {"now": datetime.now(timezone.utc).isoformat(timespec="seconds"), "latest_day": latest},
+              write=True)
     return summary
 
 

@@ -11,9 +11,12 @@ LT/LV->GB/IE). About 15% of offenders are co-defendants in groups of 2-5 sharing
 
 Exchanges reproduce the SOMEC findings: convictions abroad are usually sent to the
 state of nationality, often late (median ~35 days) and ~20% never; a receiving
-state hears of a dangerous arrival only ~25% of the time; supervision rarely
+state hears of a dangerous arrival only ~25% of the time (more often for high
+risk, plus INTERPOL Green Notices to likely destinations); supervision rarely
 follows the offender (FD947 in ~30% of eligible moves); police and criminal-record
-requests/replies make up the rest of the traffic.
+requests/replies make up the rest of the traffic. All criminal-record traffic uses
+ECRIS (as SPEC §4.3 expects); SIS, SIENA, the Swedish Initiative and FD947 are only
+used where both states take part (the UK until the end of 2020).
 
 The same (offenders, seed) always gives byte-identical files: one
 ``random.Random(seed)`` drives everything, in a fixed order.
@@ -55,8 +58,8 @@ _NATIONALITY = {"RO": 20, "PL": 16, "BG": 9, "LT": 7, "LV": 5, "HU": 3, "SK": 3,
                 "CZ": 2, "MD": 2, "RS": 2, "TR": 2, "PT": 2, "GB": 2, "IT": 2, "GR": 2, "HR": 2}
 _DESTINATION = {"DE": 20, "GB": 12, "FR": 10, "IT": 9, "ES": 9, "NL": 8, "BE": 5, "AT": 5, "SE": 4,
                 "IE": 4, "CH": 4, "NO": 3, "DK": 2, "PL": 2, "CZ": 2, "PT": 2, "GR": 2}
-_CORRIDOR_BOOST = {"RO": {"IT": 40, "ES": 35, "DE": 30}, "PL": {"DE": 45, "GB": 35, "NL": 20},
-                   "BG": {"DE": 35}, "LT": {"GB": 40, "IE": 20}, "LV": {"GB": 40, "IE": 20}}
+_CORRIDOR_BOOST = {"RO": {"IT": 60, "ES": 50, "DE": 45}, "PL": {"DE": 60, "GB": 45, "NL": 30},
+                   "BG": {"DE": 50}, "LT": {"GB": 55, "IE": 30}, "LV": {"GB": 55, "IE": 30}}
 _OFFENCE = {"0809": 25, "0811": 20, "1703": 15, "0906": 10, "0907": 8, "0901": 5, "0801": 4,
             "0803": 3, "0808": 3, "0802": 2, "1003": 30, "1001": 20, "1011": 12, "1009": 12,
             "1008": 8, "1010": 6, "1002": 4, "0402": 4, "0406": 2, "1701": 20, "1702": 15,
@@ -67,17 +70,23 @@ _RISK = {"low": 30, "medium": 35, "high": 25, "very_high": 10}
 _SEX = {"M": 92, "F": 7, "X": 1}
 _N_MOVES = {1: 10, 2: 15, 3: 20, 4: 18, 5: 14, 6: 10, 7: 8, 8: 5}  # mean ~4
 _N_CONVICTIONS = {1: 60, 2: 30, 3: 10}  # mean 1.5
-_SENTENCE_SERIOUS = {6: 8, 12: 14, 18: 10, 24: 14, 30: 8, 36: 12, 48: 10, 60: 8, 72: 6, 96: 6, 120: 4}
+_SENTENCE_SERIOUS = {6: 8, 12: 14, 18: 10, 24: 14, 30: 8, 36: 12, 48: 10, 60: 8, 72: 6, 96: 6,
+                     120: 4}
 _SENTENCE_OTHER = {2: 6, 3: 10, 4: 10, 6: 16, 8: 10, 12: 16, 18: 10, 24: 8}
 _SOURCE_DETECTED = {"police_check": 30, "border_check": 20, "registration": 20, "intelligence": 15,
                     "social_media": 8, "self_report": 7}
 _SOURCE_UNDETECTED = {"": 70, "registration": 12, "self_report": 10, "social_media": 8}
 # High-risk travellers are more often flagged (cf. UK Green Notice practice); mean ~25%.
 _ALERT_P = {"low": 0.12, "medium": 0.20, "high": 0.35, "very_high": 0.50}
-_RETURN_HOME_P = 0.25
+_GREEN_NOTICE_P = {"high": 0.3, "very_high": 0.6}
+_RETURN_HOME_P = 0.35
 # The UK used ECRIS, SIS and FD947 as a member state until the end of the Brexit transition.
 _EU_UNTIL = {"GB": (date(2020, 12, 31) - START).days}
 _CASE_SHARE = 0.15
+
+
+# (sent, received, mechanism, sender, recipient, kind, conviction_id, movement_id); days as ints
+_Exchange = tuple[int, int | None, str, str, str, str, str, str]
 
 
 class _Weighted:
@@ -143,16 +152,19 @@ class _Generator:
 
     def __init__(self, reference_dir: Path, seed: int) -> None:
         self.rng = random.Random(seed)
+        self.counters = {"CNV": 0, "MOV": 0, "EXC": 0}
         self.reference = {name: _read(reference_dir / name) for name in REFERENCE_FILES}
-        states = [r["code"] for r in self.reference["states.csv"]]
-        self.eu = {r["code"] for r in self.reference["states.csv"] if r.get("eu") == "true"}
-        self.schengen = {r["code"] for r in self.reference["states.csv"] if r.get("schengen") == "true"}
+        state_rows = self.reference["states.csv"]
+        states = [r["code"] for r in state_rows]
+        self.eu = {r["code"] for r in state_rows if r.get("eu") == "true"}
+        self.schengen = {r["code"] for r in state_rows if r.get("schengen") == "true"}
         self.agency = {(r["state"], r["kind"]): r["agency_id"]
                        for r in reversed(self.reference["agencies.csv"])}  # first listed wins
         self._check_reference(states)
         self.group = {r["code"]: r["group"] for r in self.reference["offence_categories.csv"]}
-        self.offences = {g: _Weighted({c: _OFFENCE.get(c, 1) for c, cg in self.group.items() if cg == g})
-                         for g in ("violent", "sexual", "other")}
+        self.offences = {
+            g: _Weighted({c: _OFFENCE.get(c, 1) for c, cg in self.group.items() if cg == g})
+            for g in ("violent", "sexual", "other")}
         self.nationality = _Weighted({s: _NATIONALITY.get(s, 1) for s in states})
         self.destinations = {
             n: _Weighted({s: _DESTINATION.get(s, 0.5) + _CORRIDOR_BOOST.get(n, {}).get(s, 0)
@@ -160,22 +172,33 @@ class _Generator:
             for n in states}
         self.tables = {name: _Weighted(w) for name, w in (
             ("profile", _PROFILE), ("case_group", _CASE_GROUP), ("risk", _RISK), ("sex", _SEX),
-            ("moves", _N_MOVES), ("convictions", _N_CONVICTIONS), ("sentence_serious", _SENTENCE_SERIOUS),
-            ("sentence_other", _SENTENCE_OTHER), ("source_detected", _SOURCE_DETECTED),
+            ("moves", _N_MOVES), ("convictions", _N_CONVICTIONS),
+            ("sentence_serious", _SENTENCE_SERIOUS), ("sentence_other", _SENTENCE_OTHER),
+            ("source_detected", _SOURCE_DETECTED),
             ("source_undetected", _SOURCE_UNDETECTED))}
 
     def _check_reference(self, states: list[str]) -> None:
         mechanisms = {r["code"] for r in self.reference["mechanisms.csv"]}
         missing = sorted(_MECHANISMS_USED - mechanisms)
-        missing += [f"{s} {k} agency" for s in states for k in ("police", "probation", "criminal_records")
-                    if (s, k) not in self.agency]
+        kinds = ("police", "probation", "criminal_records")
+        missing += [f"{s} {k} agency" for s in states for k in kinds if (s, k) not in self.agency]
         agency_ids = {r["agency_id"] for r in self.reference["agencies.csv"]}
         missing += sorted({"EUROPOL", "INTERPOL"} - agency_ids)
         if len(states) < 3 or missing:
-            raise ValueError(f"reference data incomplete: {', '.join(missing) or 'fewer than 3 states'}")
+            problem = ", ".join(missing) or "fewer than 3 states"
+            raise ValueError(f"reference data incomplete: {problem}")
 
     def pick(self, table: str) -> Any:
         return self.tables[table].pick(self.rng)
+
+    def police(self, state: str) -> str:
+        return self.agency[(state, "police")]
+
+    def records(self, state: str) -> str:
+        return self.agency[(state, "criminal_records")]
+
+    def probation(self, state: str) -> str:
+        return self.agency[(state, "probation")]
 
     # --- travel -----------------------------------------------------------------
 
@@ -189,7 +212,7 @@ class _Generator:
 
     def _route(self, nationality: str, origin: str, days: list[int], end: str | None = None
                ) -> list[tuple[int, str]]:
-        """Arrivals on `days` starting from `origin`, never staying put, last one in `end` if given."""
+        """Arrivals on `days` from `origin`, never staying put; the last in `end` if given."""
         route, current, n = [], origin, len(days)
         for i, day in enumerate(days):
             if end is not None and i == n - 1:
@@ -204,6 +227,7 @@ class _Generator:
         return sorted(self.rng.sample(range(lo, hi), k))
 
     def _timeline(self, nationality: str, case: _Case | None) -> list[tuple[int, str]]:
+        """(arrival day, state) in order, starting from the state of nationality."""
         n = self.pick("moves")
         if case is None:
             return self._route(nationality, nationality, self._days(0, N_DAYS, n))
@@ -242,7 +266,8 @@ class _Generator:
             day = rng.randrange(365, N_DAYS - 365)
             route_after = None
             if rng.random() < 0.5:
-                route_after = self._route(nationality, state, self._days(day + 1, N_DAYS, rng.randint(1, 3)))
+                days = self._days(day + 1, N_DAYS, rng.randint(1, 3))
+                route_after = self._route(nationality, state, days)
             number += 1
             case = _Case(f"CASE-{number:05d}", nationality, state, day,
                          self.offences[self.pick("case_group")].pick(rng), route_after)
@@ -304,11 +329,10 @@ class _Generator:
         return self.rng.choice(options)
 
     def _exchanges(self, nationality: str, risk: str, convictions: list[_Conviction],
-                   moves: list[_Movement]) -> list[tuple[int, int | None, str, str, str, str, str, str]]:
-        """(sent, received, mechanism, sender, recipient, kind, conviction_id, movement_id)."""
+                   moves: list[_Movement]) -> list[_Exchange]:
+        """All exchanges about one offender, ordered by sent day."""
         rng, out = self.rng, []
-        cra = lambda s: self.agency[(s, "criminal_records")]  # noqa: E731
-        pol = lambda s: self.agency[(s, "police")]  # noqa: E731
+        cra, pol = self.records, self.police
 
         def add(sent: int, max_lag: int, p_missing: float, *rest: str) -> int | None:
             if not 0 <= sent < N_DAYS:
@@ -316,22 +340,32 @@ class _Generator:
             out.append((sent, self._received(sent, max_lag, p_missing), *rest))
             return sent
 
-        def pair(sent: int, mechanism: str, asker: str, asked: str, lag: tuple[int, int], movement: str) -> None:
+        def pair(sent: int, mechanism: str, asker: str, asked: str, lag: tuple[int, int],
+                 movement: str) -> None:
             if add(sent, 2, 0.1, mechanism, asker, asked, "request", "", movement) is not None:
-                add(sent + rng.randint(*lag), 2, 0.1, mechanism, asked, asker, "reply", "", movement)
+                reply = sent + rng.randint(*lag)
+                add(reply, 2, 0.1, mechanism, asked, asker, "reply", "", movement)
 
         for c in convictions:
             if c.state == nationality:
                 continue
-            if rng.random() < 0.7:  # record requested from the state of nationality during proceedings
-                pair(max(c.day - rng.randint(20, 150), 0), "ECRIS", cra(c.state), cra(nationality), (14, 28), "")
+            if rng.random() < 0.7:  # the court asks the state of nationality for the record
+                pair(max(c.day - rng.randint(20, 150), 0), "ECRIS", cra(c.state), cra(nationality),
+                     (14, 28), "")
             if rng.random() >= 0.2:  # ~20% of convictions abroad are never notified
                 add(c.day + self._delay(35, 120), 10, 0.2, "ECRIS", cra(c.state), cra(nationality),
                     "conviction_notice", c.id if rng.random() >= 0.1 else "", "")
         qualifying = [c for c in convictions if c.qualifying]
+        if qualifying and rng.random() < _GREEN_NOTICE_P.get(risk, 0):
+            # Green Notice after the first serious conviction, to the likely destinations
+            first = qualifying[0]
+            sent = first.day + self._delay(90, 365)
+            targets = {self.destinations[nationality].pick(rng) for _ in range(rng.randint(3, 6))}
+            for state in sorted(targets - {first.state}):
+                add(sent, 2, 0.1, "INTERPOL", pol(first.state), pol(state), "alert", first.id, "")
         for m in moves:
             known = [c for c in qualifying if c.day <= m.day]
-            lq = known[-1] if known else None
+            lq = known[-1] if known else None  # the latest serious conviction before arriving
             if lq is not None and lq.state != m.to_state and rng.random() < _ALERT_P[risk]:
                 sent = max(m.day + rng.randint(-60, 180), lq.day)
                 roll = rng.random()
@@ -340,8 +374,10 @@ class _Generator:
                 elif roll < 0.3:
                     sender, mech = "INTERPOL", "INTERPOL"
                 else:
-                    sender, mech = pol(lq.state), self._police_mechanism(lq.state, m.to_state, sent, alert=True)
-                kind = "alert" if mech in ("SIS", "INTERPOL") or rng.random() < 0.4 else "risk_notice"
+                    sender = pol(lq.state)
+                    mech = self._police_mechanism(lq.state, m.to_state, sent, alert=True)
+                risk_notice = mech not in ("SIS", "INTERPOL") and rng.random() >= 0.4
+                kind = "risk_notice" if risk_notice else "alert"
                 add(sent, 3, 0.1, mech, sender, pol(m.to_state), kind,
                     lq.id if rng.random() < 0.5 else "", m.id if rng.random() < 0.9 else "")
             for c in convictions:
@@ -349,35 +385,72 @@ class _Generator:
                         and c.supervision_end > START + timedelta(days=m.day) and rng.random() < 0.3
                         and self._eu(c.state, m.to_state, m.day)):  # FD947 is EU-only
                     add(max(m.day + rng.randint(-30, 120), c.day), 10, 0.1, "FD947",
-                        self.agency[(c.state, "probation")], self.agency[(m.to_state, "probation")],
-                        "supervision_transfer", c.id, m.id)
-            if m.detected and rng.random() < 0.3:  # police check who they have found
+                        self.probation(c.state), self.probation(m.to_state), "supervision_transfer",
+                        c.id, m.id)
+            if m.detected and rng.random() < 0.4:  # police check who they have found
                 asked = nationality if nationality != m.to_state else m.from_state
                 sent = m.day + rng.randint(0, 90)
                 pair(sent, self._police_mechanism(m.to_state, asked, sent, alert=False),
                      pol(m.to_state), pol(asked), (5, 30), m.id)
-            if m.to_state != nationality and rng.random() < 0.1:  # background record check, e.g. vetting
-                pair(m.day + rng.randint(30, 365), "ECRIS", cra(m.to_state), cra(nationality), (14, 28), "")
+            if m.to_state != nationality and rng.random() < 0.1:  # background check, e.g. vetting
+                pair(m.day + rng.randint(30, 365), "ECRIS", cra(m.to_state), cra(nationality),
+                     (14, 28), "")
         return sorted(out, key=lambda e: e[0])
 
+    # --- one offender ---------------------------------------------------------------
 
-def generate(out_dir: Path, offenders: int, seed: int = 1, reference_dir: Path | None = None) -> dict[str, int]:
-    """Write a complete data set (SPEC §2) into `out_dir`; return the row count per file."""
+    def _next_id(self, prefix: str) -> str:
+        self.counters[prefix] += 1
+        return f"{prefix}-{self.counters[prefix]:07d}"
+
+    def offender(self, number: int, case: _Case | None) -> dict[str, list[list[Any]]]:
+        """CSV rows (per file name) for offender `number` (1-based)."""
+        rng, offender_id = self.rng, f"OFF-{number:06d}"
+        shared = case is not None and rng.random() < 0.8  # most co-defendants share a nationality
+        nationality = case.nationality if case and shared else self.nationality.pick(rng)
+        risk, sex = self.pick("risk"), self.pick("sex")
+        rows: dict[str, list[list[Any]]] = {name: [] for name in _COLUMNS}
+        moves, current = [], nationality
+        for day, state in self._timeline(nationality, case):
+            detected = rng.random() < 0.6
+            source = self.pick("source_detected" if detected else "source_undetected")
+            moves.append(_Movement(self._next_id("MOV"), current, state, day, detected))
+            rows["movements.csv"].append([moves[-1].id, offender_id, current, state, _ISO[day],
+                                          self.police(state) if detected else "", source])
+            current = state
+        convictions = []
+        for day, state, code, case_id in self._convictions(nationality, moves, case):
+            months, end = self._sentence(code, day)
+            qualifying = self.group[code] != "other"
+            c = _Conviction(self._next_id("CNV"), state, code, day, qualifying, end)
+            convictions.append(c)
+            rows["convictions.csv"].append([c.id, offender_id, state, code, _ISO[day], case_id,
+                                            months, end.isoformat() if end else ""])
+        # Born 1950-2003, mostly in the 1980s, and at least 16 at the first event.
+        first_day = min([N_DAYS - 1, *(m.day for m in moves), *(c.day for c in convictions)])
+        first_year = (START + timedelta(days=first_day)).year
+        birth_year = min(int(rng.triangular(1950, 2004, 1988)), 2003, first_year - 16)
+        rows["offenders.csv"].append([offender_id, nationality, birth_year, sex, risk])
+        for sent, received, *rest in self._exchanges(nationality, risk, convictions, moves):
+            mechanism, sender, recipient, kind, conviction_id, movement_id = rest
+            rows["exchanges.csv"].append([
+                self._next_id("EXC"), mechanism, sender, recipient, offender_id, kind, _ISO[sent],
+                _ISO[received] if received is not None else "", conviction_id, movement_id])
+        return rows
+
+
+def generate(out_dir: Path, offenders: int, seed: int = 1,
+             reference_dir: Path | None = None) -> dict[str, int]:
+    """Write a complete data set (SPEC §2) into `out_dir`; return the row count per file name."""
     out_dir, reference_dir = Path(out_dir), Path(reference_dir or DEFAULT_REFERENCE_DIR)
     gen = _Generator(reference_dir, seed)
-    rng = gen.rng
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in REFERENCE_FILES:  # regenerating into seed_data/ copies a file onto itself
         src, dst = reference_dir / name, out_dir / name
         if not (dst.exists() and os.path.samefile(src, dst)):
             shutil.copyfile(src, dst)
     counts = {name: len(rows) for name, rows in gen.reference.items()}
-    counters = {"CNV": 0, "MOV": 0, "EXC": 0}
-
-    def next_id(prefix: str) -> str:
-        counters[prefix] += 1
-        return f"{prefix}-{counters[prefix]:07d}"
-
+    counts.update({name: 0 for name in _COLUMNS})
     cases = gen.plan_cases(offenders)
     files = {name: (out_dir / name).open("w", encoding="utf-8", newline="") for name in _COLUMNS}
     try:
@@ -385,37 +458,10 @@ def generate(out_dir: Path, offenders: int, seed: int = 1, reference_dir: Path |
         for name, columns in _COLUMNS.items():
             writers[name].writerow(columns)
         for i in range(offenders):
-            offender_id, case = f"OFF-{i + 1:06d}", cases.get(i)
-            nationality = case.nationality if case and rng.random() < 0.8 else gen.nationality.pick(rng)
-            risk, sex = gen.pick("risk"), gen.pick("sex")
-            moves, current = [], nationality
-            for day, state in gen._timeline(nationality, case):
-                detected = rng.random() < 0.6
-                source = gen.pick("source_detected" if detected else "source_undetected")
-                moves.append(_Movement(next_id("MOV"), current, state, day, detected))
-                writers["movements.csv"].writerow([moves[-1].id, offender_id, current, state, _ISO[day],
-                                                   gen.agency[(state, "police")] if detected else "", source])
-                current = state
-            convictions = []
-            for day, state, code, case_id in gen._convictions(nationality, moves, case):
-                months, supervision_end = gen._sentence(code, day)
-                c = _Conviction(next_id("CNV"), state, code, day, gen.group[code] != "other", supervision_end)
-                convictions.append(c)
-                writers["convictions.csv"].writerow([c.id, offender_id, state, code, _ISO[day], case_id, months,
-                                                     supervision_end.isoformat() if supervision_end else ""])
-            # Old enough (16+) at the first event; born 1950-2003, mostly in the 1980s.
-            first_year = min(d for d in [N_DAYS - 1, *(m.day for m in moves), *(c.day for c in convictions)])
-            first_year = (START + timedelta(days=first_year)).year
-            birth_year = min(int(rng.triangular(1950, 2004, 1988)), 2003, first_year - 16)
-            writers["offenders.csv"].writerow([offender_id, nationality, birth_year, sex, risk])
-            for sent, received, mech, sender, recipient, kind, conviction_id, movement_id in gen._exchanges(
-                    nationality, risk, convictions, moves):
-                writers["exchanges.csv"].writerow([next_id("EXC"), mech, sender, recipient, offender_id, kind,
-                                                   _ISO[sent], _ISO[received] if received is not None else "",
-                                                   conviction_id, movement_id])
+            for name, rows in gen.offender(i + 1, cases.get(i)).items():
+                writers[name].writerows(rows)
+                counts[name] += len(rows)
     finally:
         for f in files.values():
             f.close()
-    counts.update({"offenders.csv": offenders, "convictions.csv": counters["CNV"],
-                   "movements.csv": counters["MOV"], "exchanges.csv": counters["EXC"]})
     return counts

@@ -1,0 +1,11 @@
+// name: ecris
+// purpose: Every qualifying conviction outside the offender's state of nationality up to as-of, with the earliest ECRIS notice day (SPEC §4.3), as column lists; aware_day is -1000000000 when there is none.
+// params: as_of - day number
+// returns: conviction_id, offender_id, convicting_state, nationality, conviction_day, aware_day
+MATCH (o:Offender)-[:CONVICTED]->(c:Conviction)
+WHERE c.ecris_counted AND c.conviction_day <= $as_of
+WITH o, c
+ORDER BY c.conviction_id
+RETURN collect(c.conviction_id) AS conviction_id, collect(o.offender_id) AS offender_id,
+  collect(c.state) AS convicting_state, collect(o.nationality) AS nationality,
+  collect(c.conviction_day) AS conviction_day, collect(coalesce(c.ecris_aware_day, -1000000000)) AS aware_day

@@ -1,0 +1,203 @@
+"""Information gaps between states: SPEC §4, to the letter.
+
+The facts that no window or as-of date changes are derived at load time
+(`somec_graph.derive`); here they are classified and aggregated. Heavy
+aggregation (the gap matrix) runs inside the database; long listings are read
+as column lists and classified with `status()`.
+
+All functions take the store first and return pandas DataFrames with exactly
+the columns of SPEC §6, sorted by their key.
+"""
+
+from __future__ import annotations
+
+from statistics import median
+from typing import Any, Iterable
+
+import pandas as pd
+
+from ..contract import RISK_LEVELS
+from ..days import to_day, to_iso
+from ..errors import SomecGraphError
+from ..store import Store
+
+STATUSES = ("known", "notified", "late", "unnotified", "pending")
+GAP_STATUSES = ("late", "unnotified")
+NO_DAY = -1_000_000_000  # "no aware date" in column lists, which cannot hold nulls
+ARRIVAL_COLUMNS = ["movement_id", "offender_id", "from_state", "to_state", "arrival_date", "conviction_state",
+                   "status", "lag_days"]
+MATRIX_COLUMNS = ["from_state", "to_state", "movements", *STATUSES, "gap_rate", "median_lag_days"]
+ECRIS_COLUMNS = ["conviction_id", "offender_id", "convicting_state", "nationality", "status", "lag_days"]
+SUPERVISION_COLUMNS = ["movement_id", "conviction_id", "offender_id", "supervising_state", "to_state", "status",
+                       "lag_days"]
+
+
+def status(day: int, aware: int | None, as_of: int, window_days: int, *, known: bool = True) -> tuple[str, int | None]:
+    """Classify one event (arrival or conviction on `day`) by when the state became aware.
+
+    Parameters
+    ----------
+    day : day number of the arrival (or conviction)
+    aware : day number of the earliest information event on or after the
+        relevant conviction, or None
+    as_of, window_days : the analysis date and the notification window
+    known : False for ECRIS (§4.3), where a notice on or before the day is
+        `notified` with lag 0
+
+    Returns
+    -------
+    (status, lag_days) with lag_days None for `unnotified` and `pending`.
+
+    Examples
+    --------
+    >>> status(100, 100, 200, 30), status(100, 130, 200, 30), status(100, 131, 200, 30)
+    (('known', 0), ('notified', 30), ('late', 31))
+    >>> status(100, None, 130, 30), status(100, None, 129, 30), status(100, 140, 135, 30)
+    (('unnotified', None), ('pending', None), ('pending', None))
+    """
+    if aware is not None and aware <= as_of:  # events after as_of are not seen
+        if aware <= day:
+            return ("known", 0) if known else ("notified", 0)
+        lag = aware - day
+        return ("notified" if lag <= window_days else "late"), lag
+    return ("unnotified" if day + window_days <= as_of else "pending"), None
+
+
+def default_as_of(store: Store) -> int:
+    """The latest event day of the data set (SPEC §4), as a day number."""
+    day = store.run("load/meta")[0]["latest_day"]
+    if day is None:
+        day = store.run("gaps/latest_event")[0]["day"]
+    if day is None:
+        raise SomecGraphError("The graph holds no data yet; load a data set first (somec-graph load DIR).")
+    return day
+
+
+def resolve_as_of(store: Store, as_of: str | int | None) -> int:
+    if as_of is None:
+        return default_as_of(store)
+    return as_of if isinstance(as_of, int) else to_day(as_of, "--as-of")
+
+
+def _check_window(window_days: int) -> None:
+    if window_days < 0:
+        raise SomecGraphError(f"window_days must be 0 or more, not {window_days}.")
+
+
+def _classified(columns: dict[str, list[Any]], day_key: str, as_of: int, window_days: int,
+                known: bool = True) -> tuple[list[str], list[int | None]]:
+    statuses, lags = [], []
+    for day, aware in zip(columns[day_key], columns["aware_day"]):
+        s, lag = status(day, None if aware == NO_DAY else aware, as_of, window_days, known=known)
+        statuses.append(s)
+        lags.append(lag)
+    return statuses, lags
+
+
+def _frame(columns: dict[str, list[Any]], wanted: list[str], sort: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame({c: columns[c] for c in wanted}, columns=wanted)
+    frame["lag_days"] = frame["lag_days"].astype("Int64")
+    return frame.sort_values(sort, kind="stable").reset_index(drop=True)
+
+
+def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
+    """One row per counted movement (SPEC §4.1), sorted by movement_id.
+
+    Examples
+    --------
+    >>> arrivals(store).columns.tolist()  # doctest: +SKIP
+    ['movement_id', 'offender_id', 'from_state', 'to_state', 'arrival_date', 'conviction_state', 'status', 'lag_days']
+    """
+    _check_window(window_days)
+    day = resolve_as_of(store, as_of)
+    cols = store.run("gaps/arrivals", {"as_of": day})[0]
+    cols["status"], cols["lag_days"] = _classified(cols, "arrival_day", day, window_days)
+    return _frame(cols, ARRIVAL_COLUMNS, ["movement_id"])
+
+
+def ecris(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
+    """One row per qualifying conviction abroad (SPEC §4.3), sorted by conviction_id."""
+    _check_window(window_days)
+    day = resolve_as_of(store, as_of)
+    cols = store.run("gaps/ecris", {"as_of": day})[0]
+    cols["status"], cols["lag_days"] = _classified(cols, "conviction_day", day, window_days, known=False)
+    return _frame(cols, ECRIS_COLUMNS, ["conviction_id"])
+
+
+def supervision(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
+    """One row per (movement, supervision running in another state) (SPEC §4.4)."""
+    _check_window(window_days)
+    day = resolve_as_of(store, as_of)
+    cols = store.run("gaps/supervision", {"as_of": day})[0]
+    cols["status"], cols["lag_days"] = _classified(cols, "arrival_day", day, window_days)
+    return _frame(cols, SUPERVISION_COLUMNS, ["movement_id", "conviction_id"])
+
+
+def arrival_groups(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
+                   date_from: str | None = None, date_to: str | None = None, group: str | None = None,
+                   min_risk: str | None = None, states: Iterable[str] | None = None) -> pd.DataFrame:
+    """Status counts per (from_state, to_state, year, recent), computed in the database.
+
+    The building block of `matrix`, `yearly` and `overview`; filters as in SPEC §4.2.
+    """
+    _check_window(window_days)
+    if group is not None and group not in ("violent", "sexual"):
+        raise SomecGraphError(f"--group must be violent or sexual, not {group!r}.")
+    if min_risk is not None and min_risk not in RISK_LEVELS:
+        raise SomecGraphError(f"--min-risk must be one of {', '.join(RISK_LEVELS)}, not {min_risk!r}.")
+    codes = sorted({s.strip().upper() for s in states or () if s.strip()}) or None
+    params = {
+        "as_of": resolve_as_of(store, as_of), "window_days": window_days,
+        "from_day": to_day(date_from, "--from") if date_from else None,
+        "to_day": to_day(date_to, "--to") if date_to else None,
+        "grp": group, "min_risk": RISK_LEVELS.index(min_risk) + 1 if min_risk else None, "states": codes,
+    }
+    columns = ["from_state", "to_state", "year", "recent", "movements", *STATUSES, "lags"]
+    return pd.DataFrame(store.run("gaps/arrival_groups", params), columns=columns)
+
+
+def _totals(groups: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Sum status counts over `keys`; add gap_rate and median_lag_days (SPEC §4.2)."""
+    if groups.empty:
+        return pd.DataFrame(columns=[*keys, "movements", *STATUSES, "gap_rate", "median_lag_days"])
+    summed = groups.groupby(keys, sort=True)[["movements", *STATUSES]].sum().reset_index()
+    lags = groups.groupby(keys, sort=True)["lags"].agg(lambda lists: [x for lst in lists for x in lst]).reset_index()
+    summed["gap_rate"] = [
+        (late + unnotified) / (movements - pending) if movements - pending else None
+        for late, unnotified, movements, pending in
+        zip(summed["late"], summed["unnotified"], summed["movements"], summed["pending"])
+    ]
+    summed["median_lag_days"] = [median(lst) if lst else None for lst in lags["lags"]]
+    summed["gap_rate"] = summed["gap_rate"].astype("Float64")
+    summed["median_lag_days"] = summed["median_lag_days"].astype("Float64")
+    return summed
+
+
+def matrix(store: Store, **filters: Any) -> pd.DataFrame:
+    """The gap matrix (SPEC §4.2): one row per (from_state, to_state), sorted by both.
+
+    Takes the keyword filters of `arrival_groups` (window_days, as_of,
+    date_from, date_to, group, min_risk, states).
+    """
+    return _totals(arrival_groups(store, **filters), ["from_state", "to_state"])[MATRIX_COLUMNS]
+
+
+def yearly(store: Store, **filters: Any) -> pd.DataFrame:
+    """Gap counts and rate per arrival year, for the trend view."""
+    return _totals(arrival_groups(store, **filters), ["year"])
+
+
+def overview(store: Store, **filters: Any) -> dict[str, Any]:
+    """Headline figures for supervisors: counted arrivals, gap rate, median lag, recent unnotified."""
+    groups = arrival_groups(store, **filters)
+    total = _totals(groups.assign(all="all"), ["all"])
+    recent = groups[groups["recent"]]
+    row = total.iloc[0] if not total.empty else None
+    return {
+        "arrivals": int(groups["movements"].sum()),
+        "gaps": int(groups["late"].sum() + groups["unnotified"].sum()),
+        "gap_rate": None if row is None or pd.isna(row["gap_rate"]) else float(row["gap_rate"]),
+        "median_lag_days": None if row is None or pd.isna(row["median_lag_days"]) else float(row["median_lag_days"]),
+        "unnotified_last_12_months": int(recent["unnotified"].sum()),
+        "as_of": to_iso(resolve_as_of(store, filters.get("as_of"))),
+    }

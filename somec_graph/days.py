@@ -1,0 +1,25 @@
+"""Dates as whole days since 1970-01-01: how the graph stores and compares them."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from .errors import SomecGraphError
+
+EPOCH = date(1970, 1, 1)
+
+
+def day_number(d: date) -> int:
+    return (d - EPOCH).days
+
+
+def to_day(iso: str, what: str = "date") -> int:
+    """`2021-06-01` -> 18779; a clear error for anything else."""
+    try:
+        return day_number(date.fromisoformat(iso))
+    except (TypeError, ValueError):
+        raise SomecGraphError(f"{what} {iso!r} is not a date in the form YYYY-MM-DD.") from None
+
+
+def to_iso(day: int) -> str:
+    return (EPOCH + timedelta(days=day)).isoformat()
