@@ -122,6 +122,124 @@ def query(name: str | None, params: tuple[str, ...], fmt: str) -> None:
     emit(pd.DataFrame(rows, columns=columns), fmt)
 
 
+# --- analyses ---------------------------------------------------------------
+
+def analysis_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--as-of", help="Analysis date YYYY-MM-DD (default: the latest event in the data).")(f)
+    f = click.option("--window-days", type=click.IntRange(0), default=30, show_default=True,
+                     help="Days after arrival within which a notification counts as on time.")(f)
+    return format_option(f)
+
+
+@cli.group()
+def gaps() -> None:
+    """Information gaps between states (SPEC §4)."""
+
+
+@gaps.command("arrivals")
+@analysis_options
+def gaps_arrivals(window_days: int, as_of: str | None, fmt: str) -> None:
+    """Was the receiving state told? One row per counted movement."""
+    from .analysis import gaps as g
+
+    with _store() as store:
+        emit(g.arrivals(store, window_days=window_days, as_of=as_of), fmt)
+
+
+@gaps.command("matrix")
+@analysis_options
+@click.option("--from", "date_from", help="First arrival date (YYYY-MM-DD), inclusive.")
+@click.option("--to", "date_to", help="Last arrival date (YYYY-MM-DD), inclusive.")
+@click.option("--group", type=click.Choice(["violent", "sexual"]), help="Group of the conviction that sets lq.")
+@click.option("--min-risk", type=click.Choice(["low", "medium", "high", "very_high"]), help="Minimum risk level.")
+@click.option("--state", "states", multiple=True, help="Keep pairs with this state at either end (repeatable).")
+def gaps_matrix(window_days: int, as_of: str | None, fmt: str, date_from: str | None, date_to: str | None,
+                group: str | None, min_risk: str | None, states: tuple[str, ...]) -> None:
+    """Origin x destination gap matrix."""
+    from .analysis import gaps as g
+
+    with _store() as store:
+        emit(g.matrix(store, window_days=window_days, as_of=as_of, date_from=date_from, date_to=date_to,
+                      group=group, min_risk=min_risk, states=states or None), fmt)
+
+
+@gaps.command("ecris")
+@analysis_options
+def gaps_ecris(window_days: int, as_of: str | None, fmt: str) -> None:
+    """Was the state of nationality told of a conviction abroad?"""
+    from .analysis import gaps as g
+
+    with _store() as store:
+        emit(g.ecris(store, window_days=window_days, as_of=as_of), fmt)
+
+
+@gaps.command("supervision")
+@analysis_options
+def gaps_supervision(window_days: int, as_of: str | None, fmt: str) -> None:
+    """Did supervision follow the offender (FD 947)?"""
+    from .analysis import gaps as g
+
+    with _store() as store:
+        emit(g.supervision(store, window_days=window_days, as_of=as_of), fmt)
+
+
+@cli.command()
+@click.argument("offender_id")
+@analysis_options
+def journey(offender_id: str, window_days: int, as_of: str | None, fmt: str) -> None:
+    """An offender's movements in arrival order, with days stayed and gap status."""
+    from .analysis import paths
+
+    with _store() as store:
+        emit(paths.journey(store, offender_id, window_days=window_days, as_of=as_of), fmt)
+
+
+@cli.command()
+@click.option("--hops", type=click.IntRange(1, 3), default=1, show_default=True)
+@click.option("--limit", type=click.IntRange(1), help="Show only the N busiest sequences.")
+@click.option("--from", "date_from", help="First arrival date (YYYY-MM-DD), inclusive.")
+@click.option("--to", "date_to", help="Last arrival date (YYYY-MM-DD), inclusive.")
+@format_option
+def corridors(hops: int, limit: int | None, date_from: str | None, date_to: str | None, fmt: str) -> None:
+    """State sequences most offenders travelled, counted once per offender."""
+    from .analysis import paths
+
+    with _store() as store:
+        emit(paths.corridors(store, hops=hops, limit=limit, date_from=date_from, date_to=date_to), fmt)
+
+
+@cli.group()
+def network() -> None:
+    """State flow and co-offender networks."""
+
+
+@network.command("states")
+@format_option
+def network_states(fmt: str) -> None:
+    """Per state: movements in and out, partner states, betweenness as a transit hub."""
+    from .analysis import networks
+
+    with _store() as store:
+        emit(networks.state_flow_table(networks.state_flow(store)), fmt)
+
+
+@network.command("offenders")
+@click.option("--groups", is_flag=True, help="List mobile groups instead of offenders.")
+@click.option("--days", type=click.IntRange(0), default=30, show_default=True,
+              help="With --groups: co-offenders arriving in the same state within this many days.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of the community detection.")
+@format_option
+def network_offenders(groups: bool, days: int, seed: int, fmt: str) -> None:
+    """Co-offender network: community, degree and betweenness per offender."""
+    from .analysis import networks
+
+    with _store() as store:
+        if groups:
+            emit(networks.mobile_groups(store, days=days), fmt)
+        else:
+            emit(networks.co_offender_table(networks.co_offenders(store), seed=seed), fmt)
+
+
 # --- embedded server --------------------------------------------------------
 
 @cli.group()

@@ -52,8 +52,10 @@ def status(day: int, aware: int | None, as_of: int, window_days: int, *, known: 
     --------
     >>> status(100, 100, 200, 30), status(100, 130, 200, 30), status(100, 131, 200, 30)
     (('known', 0), ('notified', 30), ('late', 31))
-    >>> status(100, None, 130, 30), status(100, None, 129, 30), status(100, 140, 135, 30)
-    (('unnotified', None), ('pending', None), ('pending', None))
+    >>> status(100, None, 130, 30), status(100, None, 129, 30)
+    (('unnotified', None), ('pending', None))
+    >>> status(100, 140, 135, 30), status(100, 140, 125, 30)  # aware after as_of is not seen
+    (('unnotified', None), ('pending', None))
     """
     if aware is not None and aware <= as_of:  # events after as_of are not seen
         if aware <= day:
