@@ -85,6 +85,12 @@ def _password(data_dir: Path) -> str:
 
 def _pid_alive(pid: int) -> bool:
     try:
+        # Reap it if it is our own child that has exited (a zombie still answers kill 0).
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return False
+    except ChildProcessError:
+        pass
+    try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
