@@ -135,44 +135,39 @@ def supervision(store: Store, *, window_days: int = 30, as_of: str | int | None 
     return _frame(cols, SUPERVISION_COLUMNS, ["movement_id", "conviction_id"])
 
 
-def arrival_groups(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
+def arrival_groups(store: Store, by: str = "pair", *, window_days: int = 30, as_of: str | int | None = None,
                    date_from: str | None = None, date_to: str | None = None, group: str | None = None,
                    min_risk: str | None = None, states: Iterable[str] | None = None) -> pd.DataFrame:
-    """Status counts per (from_state, to_state, year, recent), computed in the database.
+    """Status counts per group, computed in the database, with gap_rate and median_lag_days.
 
-    The building block of `matrix`, `yearly` and `overview`; filters as in SPEC §4.2.
+    `by` is "pair" (columns from_state, to_state), "year" or "all"; filters as
+    in SPEC §4.2. The building block of `matrix`, `yearly` and `overview`.
     """
     _check_window(window_days)
+    if by not in ("pair", "year", "all"):
+        raise ValueError(f"by must be pair, year or all, not {by!r}")
     if group is not None and group not in ("violent", "sexual"):
         raise SomecGraphError(f"--group must be violent or sexual, not {group!r}.")
     if min_risk is not None and min_risk not in RISK_LEVELS:
         raise SomecGraphError(f"--min-risk must be one of {', '.join(RISK_LEVELS)}, not {min_risk!r}.")
     codes = sorted({s.strip().upper() for s in states or () if s.strip()}) or None
     params = {
-        "as_of": resolve_as_of(store, as_of), "window_days": window_days,
+        "by": by, "as_of": resolve_as_of(store, as_of), "window_days": window_days,
         "from_day": to_day(date_from, "--from") if date_from else None,
         "to_day": to_day(date_to, "--to") if date_to else None,
         "grp": group, "min_risk": RISK_LEVELS.index(min_risk) + 1 if min_risk else None, "states": codes,
     }
-    columns = ["from_state", "to_state", "year", "recent", "movements", *STATUSES, "lags"]
-    return pd.DataFrame(store.run("gaps/arrival_groups", params), columns=columns)
-
-
-def _totals(groups: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    """Sum status counts over `keys`; add gap_rate and median_lag_days (SPEC §4.2)."""
-    if groups.empty:
-        return pd.DataFrame(columns=[*keys, "movements", *STATUSES, "gap_rate", "median_lag_days"])
-    summed = groups.groupby(keys, sort=True)[["movements", *STATUSES]].sum().reset_index()
-    lags = groups.groupby(keys, sort=True)["lags"].agg(lambda lists: [x for lst in lists for x in lst]).reset_index()
-    summed["gap_rate"] = [
-        (late + unnotified) / (movements - pending) if movements - pending else None
-        for late, unnotified, movements, pending in
-        zip(summed["late"], summed["unnotified"], summed["movements"], summed["pending"])
-    ]
-    summed["median_lag_days"] = [median(lst) if lst else None for lst in lags["lags"]]
-    summed["gap_rate"] = summed["gap_rate"].astype("Float64")
-    summed["median_lag_days"] = summed["median_lag_days"].astype("Float64")
-    return summed
+    rows = sorted(store.run("gaps/arrival_groups", params), key=lambda r: r["key"])
+    frame = pd.DataFrame(rows, columns=["key", "movements", *STATUSES, "unnotified_recent"])
+    frame["gap_rate"] = pd.array([
+        (r["late"] + r["unnotified"]) / (r["movements"] - r["pending"]) if r["movements"] - r["pending"] else None
+        for r in rows], dtype="Float64")
+    frame["median_lag_days"] = pd.array([median(r["lags"]) if r["lags"] else None for r in rows], dtype="Float64")
+    if by == "pair":
+        pairs = [r["key"].split(">") for r in rows]
+        frame.insert(0, "from_state", [p[0] for p in pairs])
+        frame.insert(1, "to_state", [p[1] for p in pairs])
+    return frame.rename(columns={"key": by})
 
 
 def matrix(store: Store, **filters: Any) -> pd.DataFrame:
@@ -181,25 +176,28 @@ def matrix(store: Store, **filters: Any) -> pd.DataFrame:
     Takes the keyword filters of `arrival_groups` (window_days, as_of,
     date_from, date_to, group, min_risk, states).
     """
-    return _totals(arrival_groups(store, **filters), ["from_state", "to_state"])[MATRIX_COLUMNS]
+    frame = arrival_groups(store, "pair", **filters)[MATRIX_COLUMNS]
+    return frame.sort_values(["from_state", "to_state"], kind="stable").reset_index(drop=True)
 
 
 def yearly(store: Store, **filters: Any) -> pd.DataFrame:
     """Gap counts and rate per arrival year, for the trend view."""
-    return _totals(arrival_groups(store, **filters), ["year"])
+    return arrival_groups(store, "year", **filters)[["year", "movements", *STATUSES, "gap_rate", "median_lag_days"]]
 
 
 def overview(store: Store, **filters: Any) -> dict[str, Any]:
     """Headline figures for supervisors: counted arrivals, gap rate, median lag, recent unnotified."""
-    groups = arrival_groups(store, **filters)
-    total = _totals(groups.assign(all="all"), ["all"])
-    recent = groups[groups["recent"]]
+    total = arrival_groups(store, "all", **filters)
     row = total.iloc[0] if not total.empty else None
+
+    def number(column: str) -> float | None:
+        return None if row is None or pd.isna(row[column]) else float(row[column])
+
     return {
-        "arrivals": int(groups["movements"].sum()),
-        "gaps": int(groups["late"].sum() + groups["unnotified"].sum()),
-        "gap_rate": None if row is None or pd.isna(row["gap_rate"]) else float(row["gap_rate"]),
-        "median_lag_days": None if row is None or pd.isna(row["median_lag_days"]) else float(row["median_lag_days"]),
-        "unnotified_last_12_months": int(recent["unnotified"].sum()),
+        "arrivals": 0 if row is None else int(row["movements"]),
+        "gaps": 0 if row is None else int(row["late"] + row["unnotified"]),
+        "gap_rate": number("gap_rate"),
+        "median_lag_days": number("median_lag_days"),
+        "unnotified_last_12_months": 0 if row is None else int(row["unnotified_recent"]),
         "as_of": to_iso(resolve_as_of(store, filters.get("as_of"))),
     }
