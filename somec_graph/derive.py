@@ -34,7 +34,7 @@ def _earliest(days: list[int]) -> int | None:
 
 
 def derive_offender(offender: dict[str, Any], out: Derived) -> None:
-    """Append the derived facts of one offender (a row of derive/inputs.cypher) to `out`.
+    """Append the derived facts of one offender (see `load._derive_inputs`) to `out`.
 
     >>> out = Derived()
     >>> derive_offender({"nationality": "RO", "risk_rank": 3,
@@ -46,10 +46,9 @@ def derive_offender(offender: dict[str, Any], out: Derived) -> None:
     >>> out.movements[0]["facts"]["aware_day"], out.movements[0]["facts"]["conviction_state"]
     (212, 'RO')
     """
-    convictions = [c for c in offender["convictions"] if c.get("id") is not None]
-    movements = sorted((m for m in offender["movements"] if m.get("id") is not None),
-                       key=lambda m: (m["day"], m["id"]))
-    exchanges = [e for e in offender["exchanges"] if e.get("id") is not None]
+    convictions = offender["convictions"]
+    movements = sorted(offender["movements"], key=lambda m: (m["day"], m["id"]))
+    exchanges = offender["exchanges"]
     qualifying = sorted((c for c in convictions if c["qualifying"]), key=lambda c: (-c["day"], c["id"]))
     nationality = offender["nationality"]
 

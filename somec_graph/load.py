@@ -28,6 +28,8 @@ from .validate import Dataset
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 DERIVE_BATCH = 2000
+READ_BATCH = 20000
+NO_DAY = -1_000_000_000  # stands for a missing day in column lists, which cannot hold nulls
 # Optional relationships: (table, column, statement) written for rows that have the column.
 OPTIONAL_LINKS = (("movements", "detected_by", "load/movement_detected_by", "agency_id"),
                   ("exchanges", "conviction_id", "load/exchange_conviction", "conviction_id"),
@@ -124,9 +126,10 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) ->
         rows = [{"key": r[table.key], "props": _props(table, r, ds), "raw": r} for r in ds.rows.get(table.name, [])]
         stored: dict[Any, dict[str, Any]] = {}
         keys = [r["key"] for r in rows]
-        for start in range(0, len(keys), batch * 4):
-            for rec in store.run(f"load/{table.name}_existing", {"keys": keys[start:start + batch * 4]}):
-                stored[rec["key"]] = rec
+        for start in range(0, len(keys), READ_BATCH):
+            found = store.run(f"load/{table.name}_existing", {"keys": keys[start:start + READ_BATCH]})[0]
+            for key, row_hash, owner in zip(found["keys"], found["hashes"], found["offenders"]):
+                stored[key] = {"hash": row_hash, "offender_id": owner}
         s = summary.tables[table.name] = TableSummary()
         todo, changed = [], []
         for r in rows:
@@ -185,7 +188,7 @@ def derive(store: Store, offender_ids: list[str], report: Progress) -> int:
     for start in range(0, total, DERIVE_BATCH):
         ids = offender_ids[start:start + DERIVE_BATCH]
         out = Derived()
-        for offender in store.run("derive/inputs", {"ids": ids}):
+        for offender in _derive_inputs(store, ids):
             derive_offender(offender, out)
         store.run("derive/clear_links", {"ids": ids}, write=True)
         batch = store.settings.batch_size
@@ -195,3 +198,23 @@ def derive(store: Store, offender_ids: list[str], report: Progress) -> int:
         store.write_batches("derive/supervision", out.supervision, batch)
         report("derived facts", min(start + DERIVE_BATCH, total), total)
     return total
+
+
+def _rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    """Column lists (as the derive/ statements return them) to row dicts."""
+    names = list(columns)
+    return [dict(zip(names, values)) for values in zip(*columns.values())]
+
+
+def _derive_inputs(store: Store, ids: list[str]) -> list[dict[str, Any]]:
+    """Per offender: nationality, risk rank and its convictions, movements and exchanges."""
+    offenders = {r["offender_id"]: {**r, "convictions": [], "movements": [], "exchanges": []}
+                 for r in _rows(store.run("derive/offenders", {"ids": ids})[0])}
+    for kind in ("convictions", "movements", "exchanges"):
+        for row in _rows(store.run(f"derive/offender_{kind}", {"ids": ids})[0]):
+            if row.get("supervision_end_day") == NO_DAY:
+                row["supervision_end_day"] = None
+            if row.get("conviction_id") == "":
+                row["conviction_id"] = None
+            offenders[row.pop("offender_id")][kind].append(row)
+    return list(offenders.values())

@@ -5,4 +5,4 @@
 UNWIND $rows AS r
 MATCH (a:Movement {movement_id: r.from})
 MATCH (b:Movement {movement_id: r.to})
-MERGE (a)-[:NEXT]->(b)
+CREATE (a)-[:NEXT]->(b)

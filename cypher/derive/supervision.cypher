@@ -5,5 +5,5 @@
 UNWIND $rows AS r
 MATCH (m:Movement {movement_id: r.movement_id})
 MATCH (c:Conviction {conviction_id: r.conviction_id})
-MERGE (m)-[s:SUPERVISION]->(c)
+CREATE (m)-[s:SUPERVISION]->(c)
 SET s += r.facts

@@ -1,7 +1,7 @@
 // name: agencies_existing
-// purpose: The stored row hash of each given Agency key, to tell new, changed and unchanged rows apart.
+// purpose: The stored row hash (and offender) of each given Agency key that exists, as column lists, to tell new, changed and unchanged rows apart.
 // params: keys - list of agency_id values
-// returns: key, hash, offender_id
+// returns: keys, hashes, offenders
 UNWIND $keys AS k
 MATCH (n:Agency {agency_id: k})
-RETURN k AS key, n.row_hash AS hash, null AS offender_id
+RETURN collect(k) AS keys, collect(n.row_hash) AS hashes, collect(coalesce('', '')) AS offenders

@@ -1,7 +1,7 @@
 // name: movements_existing
-// purpose: The stored row hash and offender of each given Movement key, to tell new, changed and unchanged rows apart.
+// purpose: The stored row hash (and offender) of each given Movement key that exists, as column lists, to tell new, changed and unchanged rows apart.
 // params: keys - list of movement_id values
-// returns: key, hash, offender_id
+// returns: keys, hashes, offenders
 UNWIND $keys AS k
 MATCH (n:Movement {movement_id: k})
-RETURN k AS key, n.row_hash AS hash, n.offender_id AS offender_id
+RETURN collect(k) AS keys, collect(n.row_hash) AS hashes, collect(coalesce(n.offender_id, '')) AS offenders
