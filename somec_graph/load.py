@@ -108,6 +108,70 @@ def apply_schema(store: Store) -> None:
         store.run_text(statement, write=True)
 
 
+@dataclass
+class _Plan:
+    """What one table's load will write: rows new to the graph, rows to merge again, keys whose links change."""
+    table: Table
+    new: list[dict[str, Any]] = field(default_factory=list)
+    merge: list[dict[str, Any]] = field(default_factory=list)
+    changed: list[Any] = field(default_factory=list)
+
+
+def _plan(store: Store, table: Table, ds: Dataset, resumed: bool, summary: TableSummary,
+          affected: set[str]) -> _Plan:
+    """Compare the rows' hashes with the stored ones; collect the offenders whose facts may change."""
+    rows = [{"key": r[table.key], "props": _props(table, r, ds), "raw": r} for r in ds.rows.get(table.name, [])]
+    stored: dict[Any, tuple[str, str]] = {}
+    keys = [r["key"] for r in rows]
+    for start in range(0, len(keys), READ_BATCH):
+        found = store.run(f"load/{table.name}_existing", {"keys": keys[start:start + READ_BATCH]})[0]
+        stored.update(zip(found["keys"], zip(found["hashes"], found["offenders"])))
+    plan = _Plan(table)
+    for r in rows:
+        old = stored.get(r["key"])
+        if old is None:
+            summary.created += 1
+            # After an interrupted load a "new" row may already be half written: merge it.
+            (plan.merge if resumed else plan.new).append(r)
+        elif old[0] != r["props"]["row_hash"]:
+            summary.updated += 1
+            plan.changed.append(r["key"])
+            plan.merge.append(r)
+            if old[1]:
+                affected.add(old[1])
+        else:
+            summary.unchanged += 1
+            if not resumed:
+                continue  # after an interrupted load every row is sent again
+            plan.merge.append(r)
+        if r["raw"].get("offender_id"):
+            affected.add(r["raw"]["offender_id"])
+    return plan
+
+
+def _write(store: Store, plan: _Plan, report: Progress) -> None:
+    """Detach changed rows, merge existing ones, create new ones, then the optional links."""
+    table, batch = plan.table, store.settings.batch_size
+    total = len(plan.new) + len(plan.merge)
+    report(table.file, 0, total)
+    if plan.changed and not table.reference:
+        for start in range(0, len(plan.changed), batch):
+            store.run(f"load/{table.name}_detach", {"keys": plan.changed[start:start + batch]}, write=True)
+    links = LINK_COLUMNS.get(table.name, ())
+    done = 0
+    for rows, suffix in ((plan.merge, ""), (plan.new, "_new")):
+        statement = f"load/{table.name}{suffix if not table.reference else ''}"
+        payload = [{"key": r["key"], "props": r["props"], **{c: r["raw"][c] for c in links}} for r in rows]
+        for start in range(0, len(payload), batch):
+            store.run(statement, {"rows": payload[start:start + batch]}, write=True)
+            done += len(payload[start:start + batch])
+            report(table.file, done, total)
+        for name, column, link_statement, field_name in OPTIONAL_LINKS:
+            if name == table.name:
+                linked = [{"key": r["key"], field_name: r["raw"][column]} for r in rows if r["raw"].get(column)]
+                store.write_batches(link_statement + suffix, linked, batch)
+
+
 def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) -> LoadSummary:
     """Write the valid rows of `ds` to the graph and derive the gap facts.
 
@@ -115,63 +179,21 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) ->
     problems may load at all (the CLI refuses unless --skip-invalid).
     """
     report = progress or (lambda step, done, total: None)
-    batch = store.settings.batch_size
     apply_schema(store)
-    meta = store.run("load/meta")[0]
-    summary = LoadSummary(resumed=bool(meta["pending"]))
+    summary = LoadSummary(resumed=bool(store.run("load/meta")[0]["pending"]))
     affected: set[str] = set()
-    everything = summary.resumed
-    plans: list[tuple[Table, list[dict[str, Any]], list[Any]]] = []
+    plans = []
     for table in TABLES:
-        rows = [{"key": r[table.key], "props": _props(table, r, ds), "raw": r} for r in ds.rows.get(table.name, [])]
-        stored: dict[Any, dict[str, Any]] = {}
-        keys = [r["key"] for r in rows]
-        for start in range(0, len(keys), READ_BATCH):
-            found = store.run(f"load/{table.name}_existing", {"keys": keys[start:start + READ_BATCH]})[0]
-            for key, row_hash, owner in zip(found["keys"], found["hashes"], found["offenders"]):
-                stored[key] = {"hash": row_hash, "offender_id": owner}
-        s = summary.tables[table.name] = TableSummary()
-        todo, changed = [], []
-        for r in rows:
-            old = stored.get(r["key"])
-            if old is None:
-                s.created += 1
-            elif old["hash"] != r["props"]["row_hash"]:
-                s.updated += 1
-                changed.append(r["key"])
-                if old["offender_id"]:
-                    affected.add(old["offender_id"])
-            else:
-                s.unchanged += 1
-                if not summary.resumed:
-                    continue  # after an interrupted load every row is sent again
-            todo.append(r)
-            owner = r["raw"].get("offender_id")
-            if owner:
-                affected.add(owner)
-        if todo and (table.reference or table.name == "agencies"):
-            everything = True  # a changed group or agency state can change any offender's facts
-        plans.append((table, todo, changed))
-
-    if not any(todo for _, todo, _ in plans) and not summary.resumed:
+        summary.tables[table.name] = TableSummary()
+        plans.append(_plan(store, table, ds, summary.resumed, summary.tables[table.name], affected))
+    if not any(p.new or p.merge for p in plans):
         return summary
+    # A changed offence group or agency state can change any offender's facts.
+    everything = summary.resumed or any((p.new or p.merge) and (p.table.reference or p.table.name == "agencies")
+                                        for p in plans)
     store.run("load/meta_begin", write=True)
-    for table, todo, changed in plans:
-        total = len(todo)
-        report(table.file, 0, total)
-        if changed and not table.reference:
-            for start in range(0, len(changed), batch):
-                store.run(f"load/{table.name}_detach", {"keys": changed[start:start + batch]}, write=True)
-        links = LINK_COLUMNS.get(table.name, ())
-        payload = [{"key": r["key"], "props": r["props"], **{c: r["raw"][c] for c in links}} for r in todo]
-        for start in range(0, total, batch):
-            store.run(f"load/{table.name}", {"rows": payload[start:start + batch]}, write=True)
-            report(table.file, min(start + batch, total), total)
-        for name, column, statement, field_name in OPTIONAL_LINKS:
-            if name == table.name:
-                linked = [{"key": r["key"], field_name: r["raw"][column]} for r in todo if r["raw"].get(column)]
-                store.write_batches(statement, linked, batch)
-
+    for plan in plans:
+        _write(store, plan, report)
     if everything:
         affected = {r["offender_id"] for r in store.run("derive/all_offenders")}
     summary.derived_offenders = derive(store, sorted(affected), report)

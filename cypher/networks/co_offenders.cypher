@@ -1,0 +1,10 @@
+// name: co_offenders
+// purpose: Members of every case shared by two or more offenders (co-defendants), with the members' attributes.
+// params: none
+// returns: case_id, offender_id, nationality, risk_level
+MATCH (o:Offender)-[:CONVICTED]->(c:Conviction)
+WHERE c.case_id IS NOT NULL
+WITH c.case_id AS case_id, collect(DISTINCT o) AS members
+WHERE size(members) > 1
+UNWIND members AS o
+RETURN case_id, o.offender_id AS offender_id, o.nationality AS nationality, o.risk_level AS risk_level

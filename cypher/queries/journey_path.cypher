@@ -1,0 +1,8 @@
+// name: journey_path
+// purpose: The journey of one offender as one path: the offender, then its movements in arrival order along NEXT (for drawing).
+// param: offender_id string - the offender, e.g. OFF-000001
+// returns: offender_id, movements, path
+MATCH path = (o:Offender {offender_id: $offender_id})-[:MADE]->(first:Movement)-[:NEXT*0..]->(last:Movement)
+WHERE NOT EXISTS { (:Movement)-[:NEXT]->(first) }
+  AND NOT EXISTS { (last)-[:NEXT]->(:Movement) }
+RETURN o.offender_id AS offender_id, length(path) AS movements, path

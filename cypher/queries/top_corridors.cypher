@@ -1,0 +1,13 @@
+// name: top_corridors
+// purpose: The busiest state-to-state corridors in a period: distinct offenders and movements per (from_state, to_state).
+// param: date_from date = null - first arrival date, inclusive
+// param: date_to date = null - last arrival date, inclusive
+// param: limit int = 20 - how many rows
+// returns: from_state, to_state, offenders, movements
+MATCH (m:Movement)
+WHERE ($date_from IS NULL OR m.arrival_date >= $date_from)
+  AND ($date_to IS NULL OR m.arrival_date <= $date_to)
+RETURN m.from_state AS from_state, m.to_state AS to_state, count(DISTINCT m.offender_id) AS offenders,
+  count(*) AS movements
+ORDER BY offenders DESC, movements DESC, from_state, to_state
+LIMIT $limit

@@ -1,0 +1,120 @@
+"""Travel paths: one offender's journey and the corridors offenders use (SPEC §5).
+
+Both read facts stored at load time (`somec_graph.derive`): each movement's
+place in its offender's journey (the `NEXT` chain), the days stayed, and the
+earliest information event for the receiving state. The journey is one indexed
+lookup; corridors are aggregated inside the database, one file per hop count
+(`cypher/paths/corridors_<k>.cypher`).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..days import to_day
+from ..errors import SomecGraphError
+from ..store import Store
+from .gaps import resolve_as_of, status
+
+JOURNEY_COLUMNS = ["movement_id", "from_state", "to_state", "arrival_date", "days_stayed", "status", "lag_days"]
+CORRIDOR_COLUMNS = ["sequence", "offenders"]
+MAX_HOPS = 3
+
+
+def journey(store: Store, offender_id: str, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
+    """The movements of one offender in arrival order, with days stayed and arrival-gap status.
+
+    Parameters
+    ----------
+    store : Store
+    offender_id : str
+        The offender, e.g. ``OFF-000001``.
+    window_days : int, default 30
+        Days after arrival within which a notification counts as on time.
+    as_of : str (YYYY-MM-DD) or int (day number), optional
+        The analysis date; default: the latest event in the data (SPEC §4).
+        Movements after it are left out, so the last movement shown has no
+        days stayed even if a later arrival exists.
+
+    Returns
+    -------
+    DataFrame with columns ``movement_id, from_state, to_state, arrival_date,
+    days_stayed, status, lag_days``: ``arrival_date`` an ISO string,
+    ``days_stayed`` the days until the next arrival (empty for the last
+    movement), ``status`` and ``lag_days`` as in SPEC §4.1 for counted
+    movements and empty for movements of an offender with no qualifying
+    conviction by then. An offender with no movements gives no rows; an unknown
+    offender raises SomecGraphError.
+
+    Examples
+    --------
+    >>> journey(store, "OFF-000001", as_of="2024-12-31")  # doctest: +SKIP
+        movement_id from_state to_state arrival_date  days_stayed  status  lag_days
+    0  MOV-0000001         RO       DE   2017-06-22         1052    None      <NA>
+    1  MOV-0000002         DE       RO   2020-05-09          626    None      <NA>
+    """
+    if window_days < 0:
+        raise SomecGraphError(f"window_days must be 0 or more, not {window_days}.")
+    day = resolve_as_of(store, as_of)
+    rows = store.run("paths/journey", {"offender_id": offender_id, "as_of": day})
+    if not rows:
+        raise SomecGraphError(f"No offender {offender_id!r} in the graph; offender ids look like "
+                              "the offender_id column of offenders.csv.")
+    movements = sorted((m for m in rows[0]["movements"] if m.get("movement_id") is not None),
+                       key=lambda m: (m["arrival_day"], m["movement_id"]))
+    records = []
+    for i, m in enumerate(movements):
+        last = i == len(movements) - 1
+        state, lag = (status(m["arrival_day"], m.get("aware_day"), day, window_days)
+                      if m.get("counted") else (None, None))
+        records.append({"movement_id": m["movement_id"], "from_state": m["from_state"], "to_state": m["to_state"],
+                        "arrival_date": m["arrival_date"], "days_stayed": None if last else m.get("stay_days"),
+                        "status": state, "lag_days": lag})
+    frame = pd.DataFrame(records, columns=JOURNEY_COLUMNS)
+    frame["days_stayed"] = frame["days_stayed"].astype("Int64")
+    frame["lag_days"] = frame["lag_days"].astype("Int64")
+    return frame
+
+
+def corridors(store: Store, *, hops: int = 1, limit: int | None = None, date_from: str | None = None,
+              date_to: str | None = None) -> pd.DataFrame:
+    """The state sequences of `hops` consecutive movements, by how many offenders travelled them.
+
+    A sequence is the first movement's from_state followed by each movement's
+    to_state, joined with ``>`` (``RO>IT>ES`` for two hops). Each offender
+    counts once per sequence, however often they travelled it.
+
+    Parameters
+    ----------
+    store : Store
+    hops : int, default 1
+        Consecutive movements per sequence: 1, 2 or 3.
+    limit : int, optional
+        Keep only the busiest `limit` sequences.
+    date_from, date_to : str (YYYY-MM-DD), optional
+        Inclusive period of the *first* movement's arrival date.
+
+    Returns
+    -------
+    DataFrame with columns ``sequence, offenders``, sorted by offenders
+    (descending), then sequence.
+
+    Examples
+    --------
+    >>> corridors(store, hops=2, limit=2)  # doctest: +SKIP
+       sequence  offenders
+    0  PL>DE>PL         60
+    1  RO>IT>RO         51
+    """
+    if hops not in range(1, MAX_HOPS + 1):
+        raise SomecGraphError(f"hops must be 1, 2 or 3, not {hops}.")
+    if limit is not None and limit < 1:
+        raise SomecGraphError(f"limit must be 1 or more, not {limit}.")
+    params = {"from_day": to_day(date_from, "--from") if date_from else None,
+              "to_day": to_day(date_to, "--to") if date_to else None}
+    rows = store.run(f"paths/corridors_{hops}", params)
+    cols = rows[0] if rows else {"sequence": [], "offenders": []}
+    frame = pd.DataFrame({"sequence": cols["sequence"], "offenders": cols["offenders"]}, columns=CORRIDOR_COLUMNS)
+    frame["offenders"] = frame["offenders"].astype("int64")
+    frame = frame.sort_values(["offenders", "sequence"], ascending=[False, True], kind="stable")
+    return frame.head(limit).reset_index(drop=True) if limit else frame.reset_index(drop=True)

@@ -1,0 +1,268 @@
+"""Benchmark: speed and memory at three sizes, side by side with the alternatives.
+
+    python -m somec_graph.bench [--sizes S,M,L] [--out bench-results]
+
+For each size (S = 2,000, M = 20,000, L = 100,000 offenders, or any number)
+it generates a synthetic data set, loads it into a fresh store (embedded
+unless SOMEC_NEO4J_URI is set) and measures load time, rows/s, peak memory
+of the server and the CLI, and each analysis both as a warm CLI call and as an
+in-process function call. In the same run it measures what a user would pick
+instead: (a) a straightforward loader sending one MERGE per row through the
+same driver (on the smallest size), (b) an analyst's pandas script computing
+the same gap matrix from the CSV files — whose answer must equal ours.
+Prints one table (size, metric, value, unit, target, ratio) and writes it as
+CSV and a Markdown summary.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+import pandas as pd
+
+from . import embedded
+from .analysis import gaps, networks, paths
+from .config import load_settings
+from .contract import SEED_DIR, TABLES
+from .load import LINK_COLUMNS, _props, load_dataset
+from .output import render
+from .store import Store, open_store
+from .synth import generate
+from .validate import validate
+
+SIZES = {"S": 2_000, "M": 20_000, "L": 100_000}
+QUALIFYING = ("violent", "sexual")
+INFORMING = ("conviction_notice", "risk_notice", "alert", "supervision_transfer", "reply")
+
+
+@dataclass
+class Figure:
+    size: str
+    metric: str
+    value: float
+    unit: str
+    target: str = ""
+    ratio: str = ""
+
+
+def _timed(fn: Callable[[], Any], repeat: int = 1) -> tuple[float, Any]:
+    """Median wall seconds of `repeat` calls, and the last result."""
+    times, result = [], None
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def _cli(args: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall seconds and peak RSS (KiB) of one `somec-graph` call."""
+    start = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, "-m", "somec_graph.cli", *args], stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise RuntimeError(f"somec-graph {' '.join(args)} failed: {proc.stderr.read().decode()[-500:]}")
+    return wall, usage.ru_maxrss
+
+
+def _server_peak_rss_mb(data_dir: Path) -> float | None:
+    state = embedded.read_state(data_dir)
+    if not state:
+        return None
+    for line in Path(f"/proc/{state['java_pid']}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    return None
+
+
+# --- the alternatives -------------------------------------------------------
+
+def naive_load(store: Store, folder: Path) -> int:
+    """One MERGE statement per row, through the same driver: what a first script does."""
+    ds = validate(folder)
+    rows = 0
+    for table in TABLES:
+        links = LINK_COLUMNS.get(table.name, ())
+        for r in ds.rows.get(table.name, []):
+            row = {"key": r[table.key], "props": _props(table, r, ds), **{c: r[c] for c in links}}
+            store.run(f"load/{table.name}", {"rows": [row]}, write=True)
+            rows += 1
+    return rows
+
+
+def pandas_matrix(folder: Path, *, window_days: int = 30) -> pd.DataFrame:
+    """An analyst's pandas script: the SPEC §4.2 gap matrix straight from the CSV files."""
+    def read(name: str) -> pd.DataFrame:
+        path = folder / f"{name}.csv"
+        return pd.read_csv(path if path.exists() else SEED_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
+
+    def days(column: pd.Series) -> np.ndarray:
+        parsed = pd.to_datetime(column.replace("", None), format="%Y-%m-%d")
+        return ((parsed - pd.Timestamp("1970-01-01")).dt.days).to_numpy(dtype="float64")
+
+    groups = dict(zip(read("offence_categories")["code"], read("offence_categories")["group"]))
+    agency_state = dict(zip(read("agencies")["agency_id"], read("agencies")["state"]))
+    conv, mov, exc = read("convictions"), read("movements"), read("exchanges")
+    conv["day"] = days(conv["conviction_date"])
+    conv["group"] = conv["offence_code"].str.replace(" ", "").str[:4].map(groups)
+    mov["day"] = days(mov["arrival_date"])
+    exc["sent"] = days(exc["sent_date"])
+    exc["effective"] = np.where(exc["received_date"] != "", days(exc["received_date"]), exc["sent"])
+    as_of = np.nanmax([mov["day"].max(), conv["day"].max(), exc["sent"].max(), exc["effective"].max()])
+    mov = mov[mov["day"] <= as_of]
+
+    # latest qualifying conviction on or before arrival; ties: smallest conviction_id
+    q = conv[conv["group"].isin(QUALIFYING)].sort_values(["day", "conviction_id"], ascending=[True, False])
+    m = pd.merge_asof(mov.sort_values("day"), q[["offender_id", "day", "conviction_id"]].rename(
+        columns={"day": "lq"}), left_on="day", right_on="lq", by="offender_id", direction="backward")
+    m = m[m["lq"].notna()]
+
+    events = pd.concat([
+        conv[["offender_id", "state", "day"]].rename(columns={"day": "event"}),
+        exc[exc["kind"].isin(INFORMING)].assign(state=lambda e: e["recipient"].map(agency_state))
+        [["offender_id", "state", "effective"]].rename(columns={"effective": "event"}),
+    ])
+    joined = m[["movement_id", "offender_id", "to_state", "lq"]].merge(
+        events, left_on=["offender_id", "to_state"], right_on=["offender_id", "state"])
+    joined = joined[(joined["event"] >= joined["lq"]) & (joined["event"] <= as_of)]
+    aware = joined.groupby("movement_id")["event"].min()
+    m["aware"] = m["movement_id"].map(aware)
+    d, a = m["day"], m["aware"]
+    m["status"] = np.select(
+        [a <= d, a <= d + window_days, a.notna(), d + window_days <= as_of],
+        ["known", "notified", "late", "unnotified"], "pending")
+    m["lag"] = np.where(m["status"].isin(["notified", "late"]), a - d, np.nan)
+    out = m.pivot_table(index=["from_state", "to_state"], columns="status", values="movement_id",
+                        aggfunc="count", fill_value=0).reindex(columns=list(gaps.STATUSES), fill_value=0)
+    out.insert(0, "movements", out.sum(axis=1))
+    out["gap_rate"] = (out["late"] + out["unnotified"]) / (out["movements"] - out["pending"]).replace(0, np.nan)
+    out["median_lag_days"] = m.groupby(["from_state", "to_state"])["lag"].median()
+    return out.reset_index()[gaps.MATRIX_COLUMNS]
+
+
+# --- the run ----------------------------------------------------------------
+
+def bench_size(label: str, offenders: int, work: Path, naive: bool) -> list[Figure]:
+    figures: list[Figure] = []
+
+    def add(metric: str, value: float, unit: str, target: str = "", ratio: str = "") -> None:
+        figures.append(Figure(label, metric, round(value, 3), unit, target, ratio))
+        print(f"  {label:>6}  {metric:<38} {value:>10.3f} {unit:<6} {target:<10} {ratio}", flush=True)
+
+    folder = work / f"data-{offenders}"
+    data_dir = work / f"store-{offenders}"
+    env = {**os.environ, "SOMEC_DATA_DIR": str(data_dir)}
+    os.environ["SOMEC_DATA_DIR"] = str(data_dir)
+    settings = load_settings()
+    seconds, counts = _timed(lambda: generate(folder, offenders, seed=7))
+    rows = sum(counts.values())
+    add("synth generate", seconds, "s")
+    if settings.embedded:
+        embedded.stop(settings)
+    _cli(["db", "start"], env)
+    load_s, cli_rss = _cli(["load", str(folder)], env)
+    add("load wall", load_s, "s", {"M": "<= 60", "L": "<= 300"}.get(label, ""))
+    add("load rows/s", rows / load_s, "rows/s")
+    add("load CLI peak RSS", cli_rss / 1024, "MB")
+
+    store = open_store(settings)
+    ids = [r["offender_id"] for r in store.run("derive/all_offenders")]
+    sample = random.Random(1).sample(ids, min(20, len(ids)))
+    cli_checks: list[tuple[str, list[str], str]] = [
+        ("gaps matrix", ["gaps", "matrix", "--format", "csv"], {"M": "<= 2", "L": "<= 5"}.get(label, "")),
+        ("gaps arrivals", ["gaps", "arrivals", "--format", "csv"], ""),
+        ("corridors --hops 3", ["corridors", "--hops", "3", "--format", "csv"], ""),
+        ("network states", ["network", "states", "--format", "csv"], ""),
+        ("network offenders (communities)", ["network", "offenders", "--format", "csv"], ""),
+    ]
+    for name, args, target in cli_checks:
+        _cli(args, env)  # warm-up
+        walls = [_cli(args, env)[0] for _ in range(3)]
+        add(f"{name} CLI warm", statistics.median(walls), "s", target)
+    journey_walls = [_cli(["journey", oid, "--format", "csv"], env)[0] for oid in sample]
+    add("journey CLI (median of 20)", statistics.median(journey_walls), "s", "<= 0.5" if label == "M" else "")
+
+    functions: list[tuple[str, Callable[[], Any]]] = [
+        ("gaps matrix", lambda: gaps.matrix(store)),
+        ("gaps arrivals", lambda: gaps.arrivals(store)),
+        ("corridors --hops 3", lambda: paths.corridors(store, hops=3)),
+        ("network states", lambda: networks.state_flow_table(networks.state_flow(store))),
+        ("network offenders (communities)", lambda: networks.co_offender_table(networks.co_offenders(store))),
+    ]
+    ours = None
+    for name, fn in functions:
+        seconds, result = _timed(fn, repeat=3)
+        if name == "gaps matrix":
+            ours, ours_s = result, seconds
+        add(f"{name} in-process", seconds, "s")
+    journeys = [_timed(lambda oid=oid: paths.journey(store, oid))[0] for oid in sample]
+    add("journey in-process (median of 20)", statistics.median(journeys), "s")
+
+    pandas_s, theirs = _timed(lambda: pandas_matrix(folder), repeat=1)
+    same = render(theirs, "csv") == render(ours, "csv")
+    add("pandas script gap matrix", pandas_s, "s", "", f"ours {pandas_s / ours_s:.1f}x faster; same answer: {same}")
+    if not same:
+        print("  WARNING: the pandas script and somec-graph disagree on the gap matrix", flush=True)
+
+    server_mb = _server_peak_rss_mb(data_dir) if settings.embedded else None
+    if server_mb is not None:
+        add("server peak RSS", server_mb, "MB", "<= 1536" if label == "M" else "")
+
+    if naive:
+        store.run_text("MATCH (n) DETACH DELETE n", write=True)
+        seconds, naive_rows = _timed(lambda: naive_load(store, folder))
+        ratio = (rows / load_s) / (naive_rows / seconds)
+        add("one-MERGE-per-row loader rows/s", naive_rows / seconds, "rows/s", ">= 20x",
+            f"ours {ratio:.1f}x faster")
+    store.close()
+    if settings.embedded:
+        embedded.stop(settings)
+    return figures
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m somec_graph.bench", description=__doc__.split("\n\n")[0])
+    parser.add_argument("--sizes", default="S,M,L", help="Comma-separated S, M, L or offender counts.")
+    parser.add_argument("--out", type=Path, default=Path("bench-results"))
+    parser.add_argument("--work", type=Path, default=None, help="Folder for data sets and stores (default: OUT/work).")
+    args = parser.parse_args(argv)
+    labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
+    work = args.work or args.out / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB, Python {platform.python_version()}"
+    print(f"somec-graph benchmark on {machine}", flush=True)
+    figures: list[Figure] = []
+    for i, label in enumerate(labels):
+        offenders = SIZES.get(label.upper()) or int(label)
+        figures += bench_size(label.upper() if label.upper() in SIZES else label, offenders, work, naive=i == 0)
+    table = pd.DataFrame([f.__dict__ for f in figures])
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.csv").write_text(render(table, "csv"))
+    (args.out / "bench.md").write_text(
+        f"Benchmark of {time.strftime('%Y-%m-%d')} on {machine}\n\n" + _markdown(table))
+    print("\n" + render(table, "table"))
+    print(f"Written: {args.out / 'bench.csv'}, {args.out / 'bench.md'}")
+    return 0
+
+
+def _markdown(table: pd.DataFrame) -> str:
+    lines = ["| " + " | ".join(table.columns) + " |", "|" + "---|" * len(table.columns)]
+    lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
