@@ -246,8 +246,9 @@ def serve(data_dir: Path, bolt_port: int, idle_minutes: int, heap: str) -> int:
     """Run the JVM, publish server.json once Bolt listens, stop when idle."""
     paths = _paths(data_dir)
     (data_dir / "server").mkdir(exist_ok=True)
+    # cwd: the server writes its log/ folder where it runs, which must be the data dir.
     java = subprocess.Popen(_java_command(data_dir, bolt_port, heap), stdin=subprocess.DEVNULL,
-                            preexec_fn=_die_with_parent)
+                            preexec_fn=_die_with_parent, cwd=data_dir)
     stopping = False
 
     def on_term(signum: int, frame: object) -> None:
