@@ -115,9 +115,8 @@ def query(name: str | None, params: tuple[str, ...], fmt: str) -> None:
         if not sep:
             raise SomecGraphError(f"--param {item!r} must look like KEY=VALUE.")
         raw[key.strip()] = value
-    values = statement.bind(raw)
     with _store() as store:
-        rows = store.run_user_query(statement.text, values)
+        rows = store.run_named(statement, raw)
     columns = list(statement.returns) or (list(rows[0]) if rows else [])
     emit(pd.DataFrame(rows, columns=columns), fmt)
 

@@ -6,9 +6,12 @@ Every file starts with a header of `//` comment lines:
     // purpose: One row per node label and relationship type, with its count.
     // param: state string - receiving state (ISO alpha-2), e.g. DE
     // param: limit int = 20 - how many rows
+    // access: aggregate - no offender ids; every role may run it
     // returns: kind, name, count
 
-`param` lines give NAME TYPE [= DEFAULT] - HELP, with TYPE one of string, int,
+`access` is `aggregate` (no offender-level rows: supervisors may run it) or
+`offenders` (the default: refused to supervisors, and the statement must
+filter on `$scope`, the analyst's jurisdiction, which the store adds). `param` lines give NAME TYPE [= DEFAULT] - HELP, with TYPE one of string, int,
 float, date, bool, strings (a comma-separated list). Named analyst queries live
 in `cypher/queries/`; the statements the program itself runs live beside them.
 """
@@ -63,6 +66,7 @@ class Statement:
     purpose: str = ""
     returns: tuple[str, ...] = ()
     params: tuple[Param, ...] = field(default_factory=tuple)
+    access: str = "offenders"
 
     def bind(self, raw: dict[str, str]) -> dict[str, object]:
         """Check and convert text parameters; apply defaults; refuse unknown ones."""
@@ -101,7 +105,10 @@ def parse(name: str, text: str) -> Statement:
     if header.get("name") != name.rsplit("/", 1)[-1]:
         raise QueryError(f"{name}.cypher must start with '// name: {name.rsplit('/', 1)[-1]}'.")
     returns = tuple(c.strip() for c in header.get("returns", "").split(",") if c.strip())
-    return Statement(name, text, header.get("purpose", ""), returns, tuple(params))
+    access = header.get("access", "offenders").split(" ", 1)[0]
+    if access not in ("aggregate", "offenders"):
+        raise QueryError(f"{name}.cypher: access must be aggregate or offenders, not {access!r}.")
+    return Statement(name, text, header.get("purpose", ""), returns, tuple(params), access)
 
 
 @cache

@@ -27,6 +27,7 @@ class Derived:
     convictions: list[dict[str, Any]] = field(default_factory=list)  # {key, facts}
     next_pairs: list[dict[str, str]] = field(default_factory=list)   # {from, to}
     supervision: list[dict[str, Any]] = field(default_factory=list)  # {movement_id, conviction_id, facts}
+    offenders: list[dict[str, Any]] = field(default_factory=list)    # {key, scope_states}
 
 
 def _earliest(days: list[int]) -> int | None:
@@ -37,7 +38,7 @@ def derive_offender(offender: dict[str, Any], out: Derived) -> None:
     """Append the derived facts of one offender (see `load._derive_inputs`) to `out`.
 
     >>> out = Derived()
-    >>> derive_offender({"nationality": "RO", "risk_rank": 3,
+    >>> derive_offender({"offender_id": "O1", "nationality": "RO", "risk_rank": 3,
     ...   "convictions": [{"id": "C1", "state": "RO", "day": 100, "qualifying": True, "grp": "violent",
     ...                    "supervision_end_day": None}],
     ...   "movements": [{"id": "M1", "from_state": "RO", "to_state": "DE", "day": 200}],
@@ -51,6 +52,10 @@ def derive_offender(offender: dict[str, Any], out: Derived) -> None:
     exchanges = offender["exchanges"]
     qualifying = sorted((c for c in convictions if c["qualifying"]), key=lambda c: (-c["day"], c["id"]))
     nationality = offender["nationality"]
+    # The states an analyst's jurisdiction must include to see this offender (issue: scoping).
+    scope = sorted({c["state"] for c in convictions} | {m[k] for m in movements for k in ("from_state", "to_state")}
+                   | {e[k] for e in exchanges for k in ("sender_state", "recipient_state")})
+    out.offenders.append({"key": offender["offender_id"], "scope_states": scope})
 
     for i, m in enumerate(movements):
         d, to = m["day"], m["to_state"]
@@ -63,6 +68,7 @@ def derive_offender(offender: dict[str, Any], out: Derived) -> None:
             "seq": i + 1,
             "stay_days": nxt["day"] - d if nxt else None,
             "risk_rank": offender["risk_rank"],
+            "scope_states": scope,
             "counted": lq is not None,
             "lq_day": None, "lq_conviction_id": None, "conviction_state": None, "lq_group": None,
             "aware_day": None,
@@ -96,4 +102,5 @@ def derive_offender(offender: dict[str, Any], out: Derived) -> None:
                 and e["sender_state"] == c["state"] and e["recipient_state"] == nationality
                 and (e["conviction_id"] == c["id"] or (e["conviction_id"] is None and e["sent_day"] >= c["day"]))
             ])
-        out.convictions.append({"key": c["id"], "facts": {"ecris_counted": counted, "ecris_aware_day": aware}})
+        out.convictions.append({"key": c["id"], "facts": {"ecris_counted": counted, "ecris_aware_day": aware,
+                                                          "scope_states": scope}})

@@ -16,3 +16,7 @@ class StoreError(SomecGraphError):
 
 class QueryError(SomecGraphError):
     """A named query is unknown, badly parameterised or not read-only."""
+
+
+class AccessDenied(SomecGraphError):
+    """The user's role or jurisdiction does not allow this."""

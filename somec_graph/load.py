@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Callable
@@ -92,15 +93,15 @@ def _props(table: Table, row: dict[str, Any], ds: Dataset) -> dict[str, Any]:
     return props
 
 
-_LOOKUPS: dict[tuple[int, str], dict[Any, dict[str, Any]]] = {}
+# Per table: the data set a lookup was built from (weakly: an id() could be reused by a later one) and the lookup.
+_LOOKUPS: dict[str, tuple[weakref.ref, dict[Any, dict[str, Any]]]] = {}
 
 
 def _lookup(ds: Dataset, table: str, key: str) -> dict[Any, dict[str, Any]]:
-    cache_key = (id(ds), table)
-    if cache_key not in _LOOKUPS:
-        _LOOKUPS.clear()
-        _LOOKUPS[cache_key] = {r[key]: r for r in ds.rows.get(table, [])}
-    return _LOOKUPS[cache_key]
+    cached = _LOOKUPS.get(table)
+    if cached is None or cached[0]() is not ds:
+        cached = _LOOKUPS[table] = (weakref.ref(ds), {r[key]: r for r in ds.rows.get(table, [])})
+    return cached[1]
 
 
 def apply_schema(store: Store) -> None:
@@ -218,6 +219,7 @@ def derive(store: Store, offender_ids: list[str], report: Progress) -> int:
         store.write_batches("derive/convictions", out.convictions, batch)
         store.write_batches("derive/next", out.next_pairs, batch)
         store.write_batches("derive/supervision", out.supervision, batch)
+        store.write_batches("derive/offenders_scope", out.offenders, batch)
         report("derived facts", min(start + DERIVE_BATCH, total), total)
     return total
 

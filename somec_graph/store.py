@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Iterator
 
 import neo4j
@@ -21,18 +21,40 @@ from neo4j import exceptions as ne
 
 from . import cypher, embedded
 from .config import Settings, load_settings
-from .errors import QueryError, StoreError
+from .errors import AccessDenied, QueryError, StoreError
 from .readonly import check_read_only
+from .users import LOCAL_ADMIN, User
 
 READY_TIMEOUT_S = 30
 
 
 @dataclass
 class Store:
+    """A connection, and the user on whose behalf it reads.
+
+    Every statement receives `$scope`: the analyst's jurisdiction (a list of
+    state codes) or null for everyone else. Read statements that return or
+    aggregate offender-level data filter on it, so scoping holds wherever data
+    is read, whichever layer asks. `as_user()` gives a view for another user
+    over the same driver.
+    """
     driver: neo4j.Driver
     database: str
     uri: str
     settings: Settings
+    user: User = LOCAL_ADMIN
+
+    def as_user(self, user: User) -> "Store":
+        return replace(self, user=user)
+
+    @property
+    def scope(self) -> list[str] | None:
+        return list(self.user.states) if self.user.role == "analyst" else None
+
+    def require_detail(self, what: str) -> None:
+        """Refuse offender-level results to users who may only see aggregates."""
+        if not self.user.may_see_offenders:
+            raise AccessDenied(f"{what} lists individual offenders; the {self.user.role} role sees aggregates only.")
 
     def close(self) -> None:
         self.driver.close()
@@ -54,7 +76,7 @@ class Store:
             embedded.touch(self.settings.data_dir)
         with translate_errors(self.uri, self.database):
             records, _, _ = self.driver.execute_query(
-                text, params or {}, database_=self.database,
+                text, {**(params or {}), "scope": self.scope}, database_=self.database,  # ours wins
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
             )
         return [r.data() for r in records]
@@ -68,6 +90,12 @@ class Store:
         """A query from a user: refused if it could write, then run in read mode."""
         check_read_only(text)
         return self.run_text(text, params)
+
+    def run_named(self, statement: cypher.Statement, raw: dict[str, str]) -> list[dict]:
+        """A named analyst query with text parameters: role-checked, bound, read-only."""
+        if statement.access != "aggregate":
+            self.require_detail(f"The query {statement.name.split('/')[-1]!r}")
+        return self.run_user_query(statement.text, statement.bind(raw))
 
     def write_batches(self, name: str, rows: list[dict], batch_size: int, **extra: Any) -> None:
         """`UNWIND $rows` statement over `rows` in batches, one transaction each.

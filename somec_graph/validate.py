@@ -19,10 +19,12 @@ from typing import Any
 from .contract import SEED_DIR, STATE_ALIASES, TABLES, Column, Table
 
 MAX_FIELD_CHARS = 100_000
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_OFFENCE = re.compile(r"^(\d{4})(?: ?00)?$")
+# ASCII digits only: \d would also let Arabic-Indic or full-width digits through.
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+_OFFENCE = re.compile(r"^([0-9]{4})(?: ?00)?$")
 _STATE = re.compile(r"^[A-Z]{2}$")
-_INT = re.compile(r"^[+-]?\d+$")
+_INT = re.compile(r"^[+-]?[0-9]+$")
+MAX_INT_DIGITS = 18  # int() refuses more than 4300 digits with a ValueError; no count here needs 19
 MIN_BIRTH_YEAR = 1900
 MIN_AGE = 10  # below the age of criminal responsibility anywhere in Europe
 
@@ -75,19 +77,22 @@ def _read(path: Path, problems: list[Problem]) -> tuple[list[str], list[tuple[in
     reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     records: list[tuple[int, list[str]]] = []
     header: list[str] | None = None
+    line = 1
     try:
         while True:
-            line = reader.line_num + 1
+            line = reader.line_num + 1  # where the record starts (a quoted cell may span lines)
             try:
                 fields = next(reader)
             except StopIteration:
                 break
             if header is None:
-                header = [h.strip() for h in fields]
+                if fields:  # blank lines before the header are skipped, not taken for an empty header
+                    header = [h.strip() for h in fields]
             elif fields:
                 records.append((line, fields))
     except csv.Error as exc:
-        problems.append(Problem(path.name, reader.line_num, "", "", f"not valid CSV: {exc}"))
+        # The line where the broken record starts: an unclosed quote is found only at the end of the file.
+        problems.append(Problem(path.name, line, "", "", f"not valid CSV: {exc}"))
         return None
     if not header:
         problems.append(Problem(path.name, 1, "", "", "the file is empty; it needs a header row"))
@@ -101,7 +106,8 @@ def _parse(col: Column, value: str) -> Any:
     if len(value) > MAX_FIELD_CHARS:
         raise _Cell(f"longer than {MAX_FIELD_CHARS} characters")
     if t in ("state", "state_code"):
-        code = STATE_ALIASES.get(value.upper(), value.upper())
+        # Upper-casing non-ASCII text can yield a code ("ﬁ" -> "FI", "ß" -> "SS"): only ASCII is upper-cased.
+        code = STATE_ALIASES.get(value.upper(), value.upper()) if value.isascii() else value
         if not _STATE.match(code):
             raise _Cell("not an ISO 3166-1 alpha-2 state code")
         return code
@@ -120,6 +126,8 @@ def _parse(col: Column, value: str) -> Any:
     if t in ("int", "birth_year"):
         if not _INT.match(value):
             raise _Cell("not a whole number")
+        if len(value.lstrip("+-0")) > MAX_INT_DIGITS:
+            raise _Cell(f"not a whole number of at most {MAX_INT_DIGITS} digits")
         number = int(value)
         if t == "birth_year" and not MIN_BIRTH_YEAR <= number <= date.today().year - MIN_AGE:
             raise _Cell(f"implausible birth year (expected {MIN_BIRTH_YEAR}–{date.today().year - MIN_AGE})")
@@ -128,6 +136,8 @@ def _parse(col: Column, value: str) -> Any:
         return number
     if t == "float":
         try:
+            if not value.isascii() or "_" in value:  # float() takes "١٢" and "1_0"
+                raise ValueError
             number = float(value)
         except ValueError:
             raise _Cell("not a number") from None
@@ -209,7 +219,7 @@ def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
         errors: list[Problem] = []
         if len(fields) != len(header):
             errors.append(Problem(fname, line, "", "", f"the row has {len(fields)} fields, the header {len(header)}"))
-        row: dict[str, Any] = {}
+        row: dict[str, Any] = dict.fromkeys(known)  # optional columns absent from the file are missing values
         for i, col in positions:
             value = fields[i].strip() if i < len(fields) else ""
             try:
@@ -276,7 +286,9 @@ def validate(folder: Path, reference_dir: Path = SEED_DIR) -> Dataset:
 def problems_csv(problems: list[Problem]) -> str:
     """The rejection report: file, line, column, value, reason."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    # "\r\n" (RFC 4180): the csv module quotes only the characters of its line terminator, so with
+    # "\n" a value holding a bare "\r" was written unquoted and split the row in a spreadsheet.
+    writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["file", "line", "column", "value", "reason"])
     for p in problems:
         writer.writerow([p.file, p.line, p.column, _neutralise(p.value), p.reason])

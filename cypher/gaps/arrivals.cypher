@@ -1,9 +1,10 @@
 // name: arrivals
 // purpose: Every counted movement up to as-of with its derived facts, as one row of column lists (fast to read); aware_day is -1000000000 when there is none.
-// params: as_of - day number
+// params: as_of - day number; scope - the analyst's states or null (added by the store)
 // returns: movement_id, offender_id, from_state, to_state, arrival_date, arrival_day, conviction_state, aware_day
 MATCH (m:Movement)
 WHERE m.counted AND m.arrival_day <= $as_of
+  AND ($scope IS NULL OR any(x IN m.scope_states WHERE x IN $scope))
 WITH m
 ORDER BY m.movement_id
 RETURN collect(m.movement_id) AS movement_id, collect(m.offender_id) AS offender_id,

@@ -1,8 +1,9 @@
 // name: ego
 // purpose: Everything around one offender up to as-of, for the ego network view: its convictions, movements, exchanges with their agencies, and its co-defendants; no row when the offender does not exist.
-// params: offender_id - string; as_of - day number
+// params: offender_id - string; as_of - day number; scope - the analyst's states or null (added by the store)
 // returns: offender, convictions, movements, exchanges, co_defendants
 MATCH (o:Offender {offender_id: $offender_id})
+WHERE ($scope IS NULL OR any(x IN o.scope_states WHERE x IN $scope))
 OPTIONAL MATCH (o)-[:CONVICTED]->(c:Conviction)
 WHERE c.conviction_day <= $as_of
 WITH o, collect(c {.conviction_id, .state, .offence_code, .group, .qualifying, .conviction_date, .case_id,

@@ -3,6 +3,7 @@
 // param: state string = null - only agencies in this state (ISO alpha-2)
 // param: date_from date = null - start of the period, inclusive
 // param: date_to date = null - end of the period, inclusive
+// access: aggregate - no offender ids; every role may run it
 // returns: agency_id, name, state, kind, sent, received
 MATCH (a:Agency)
 WHERE $state IS NULL OR a.state = $state

@@ -3,6 +3,7 @@
 // param: state string = null - receiving state (ISO alpha-2); all states when omitted
 // param: date_from date = null - first arrival date, inclusive
 // param: date_to date = null - last arrival date, inclusive
+// access: aggregate - no offender ids; every role may run it
 // returns: month, arrivals, offenders, counted
 MATCH (m:Movement)
 WHERE ($state IS NULL OR m.to_state = $state)

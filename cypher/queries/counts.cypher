@@ -1,5 +1,6 @@
 // name: counts
 // purpose: One row per node label and relationship type, with its count.
+// access: aggregate - no offender ids; every role may run it
 // returns: kind, name, count
 MATCH (n)
 WHERE NOT n:Meta

@@ -2,6 +2,7 @@
 // purpose: Delay of ECRIS conviction notices per sending state: days from the conviction date to the notice's effective date (received, else sent), over notices that name their conviction.
 // param: date_from date = null - first conviction date, inclusive
 // param: date_to date = null - last conviction date, inclusive
+// access: aggregate - no offender ids; every role may run it
 // returns: sending_state, notices, avg_delay_days, min_delay_days, max_delay_days
 MATCH (e:Exchange)-[:CONCERNS]->(c:Conviction)
 WHERE e.mechanism = 'ECRIS' AND e.kind = 'conviction_notice'

@@ -3,6 +3,7 @@
 // param: date_from date = null - start of the period, inclusive
 // param: date_to date = null - end of the period, inclusive
 // param: kind string = null - only agencies of this kind (police, probation, criminal_records, ...)
+// access: aggregate - no offender ids; every role may run it
 // returns: agency_id, name, state, kind, last_received
 MATCH (a:Agency)
 WHERE $kind IS NULL OR a.kind = $kind

@@ -110,6 +110,7 @@ def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = N
     >>> arrivals(store).columns.tolist()  # doctest: +SKIP
     ['movement_id', 'offender_id', 'from_state', 'to_state', 'arrival_date', 'conviction_state', 'status', 'lag_days']
     """
+    store.require_detail("The arrivals list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
     cols = store.run("gaps/arrivals", {"as_of": day})[0]
@@ -119,6 +120,7 @@ def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = N
 
 def ecris(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
     """One row per qualifying conviction abroad (SPEC §4.3), sorted by conviction_id."""
+    store.require_detail("The ECRIS list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
     cols = store.run("gaps/ecris", {"as_of": day})[0]
@@ -128,6 +130,7 @@ def ecris(store: Store, *, window_days: int = 30, as_of: str | int | None = None
 
 def supervision(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
     """One row per (movement, supervision running in another state) (SPEC §4.4)."""
+    store.require_detail("The supervision list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
     cols = store.run("gaps/supervision", {"as_of": day})[0]

@@ -147,6 +147,7 @@ def co_offenders(store: Store) -> nx.Graph:
     >>> G.edges["OFF-000013", "OFF-000674"]  # doctest: +SKIP
     {'cases': ['CASE-00058'], 'weight': 1}
     """
+    store.require_detail("The co-offender network")
     members: dict[str, list[str]] = defaultdict(list)
     G = nx.Graph()
     for r in store.run("networks/co_offenders"):
@@ -240,6 +241,7 @@ def mobile_groups(store: Store, *, days: int = 30) -> pd.DataFrame:
        group_id     case_id state                  members first_arrival last_arrival
     0         1  CASE-00027    AT  OFF-000008;OFF-000917    2025-02-14   2025-02-18
     """
+    store.require_detail("The mobile groups list")
     if days < 0:
         raise SomecGraphError(f"days must be 0 or more, not {days}.")
     by_place: dict[tuple[str, str], nx.Graph] = defaultdict(nx.Graph)
@@ -307,6 +309,7 @@ def ego_network(store: Store, offender_id: str, *, window_days: int = 30,
     >>> sorted({k for _, k in G.nodes(data="kind")})  # doctest: +SKIP
     ['agency', 'co_defendant', 'conviction', 'exchange', 'offender', 'state']
     """
+    store.require_detail("An ego network")
     if window_days < 0:
         raise SomecGraphError(f"window_days must be 0 or more, not {window_days}.")
     day = resolve_as_of(store, as_of)

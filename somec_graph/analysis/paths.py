@@ -53,6 +53,7 @@ def journey(store: Store, offender_id: str, *, window_days: int = 30, as_of: str
     0  MOV-0000001         RO       DE   2017-06-22         1052    None      <NA>
     1  MOV-0000002         DE       RO   2020-05-09          626    None      <NA>
     """
+    store.require_detail("A journey")
     if window_days < 0:
         raise SomecGraphError(f"window_days must be 0 or more, not {window_days}.")
     day = resolve_as_of(store, as_of)
