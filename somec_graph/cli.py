@@ -22,6 +22,7 @@ from .config import load_settings
 from .errors import SomecGraphError
 from .output import FORMATS, render
 from .store import Store, open_store
+from .users import LOCAL_ADMIN
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 MAX_PROBLEMS_SHOWN = 50
@@ -38,6 +39,13 @@ def emit(frame: pd.DataFrame, fmt: str) -> None:
 
 def _store() -> Store:
     return open_store(load_settings())
+
+
+def _audit(action: str, params: dict[str, Any], rows: int | None) -> None:
+    """Append to the audit log: the command line acts as the local admin."""
+    from . import audit
+
+    audit.record(load_settings().data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, action, params, rows)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -90,6 +98,8 @@ def load(folder: Path, skip_invalid: bool, report: Path | None) -> None:
             bar.update(tasks[step], completed=done if total else 1)
 
         summary = load_dataset(store, ds, progress)
+    _audit("load", {"folder": str(folder.resolve()), "skip_invalid": skip_invalid},
+           sum(t.created + t.updated for t in summary.tables.values()))
     if summary.resumed:
         err.print("An earlier load had not finished; it has now been completed.")
     emit(pd.DataFrame(summary.rows(), columns=["file", "created", "updated", "unchanged"]), "table")
@@ -117,6 +127,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str) -> None:
         raw[key.strip()] = value
     with _store() as store:
         rows = store.run_named(statement, raw)
+    _audit("query", {"name": name, **raw}, len(rows))
     columns = list(statement.returns) or (list(rows[0]) if rows else [])
     emit(pd.DataFrame(rows, columns=columns), fmt)
 
@@ -273,6 +284,109 @@ def db_stop() -> None:
     settings = load_settings()
     stopped = embedded.stop(settings)
     click.echo("Embedded database stopped." if stopped else "The embedded database was not running.")
+
+
+# --- users and the audit log -------------------------------------------------
+
+def _new_password(password_stdin: bool) -> str:
+    if password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    return click.prompt("Password", hide_input=True, confirmation_prompt=True)
+
+
+@cli.group()
+def users() -> None:
+    """Dashboard users and their roles (admin, analyst, supervisor)."""
+
+
+@users.command("add")
+@click.argument("name")
+@click.option("--role", type=click.Choice(["admin", "analyst", "supervisor"]), required=True)
+@click.option("--states", help="An analyst's jurisdiction: comma-separated state codes, e.g. LV,NL.")
+@click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
+def users_add(name: str, role: str, states: str | None, password_stdin: bool) -> None:
+    """Add a user; the password is asked for (at least 12 characters)."""
+    from . import audit, users as u
+
+    data_dir = load_settings().data_dir
+    user = u.add_user(data_dir, name, role, _new_password(password_stdin), states)
+    audit.record(data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, "users add", {"name": name, "role": role,
+                                                                          "states": list(user.states)})
+    click.echo(f"Added {user.role} {user.name}" + (f" for {', '.join(user.states)}." if user.states else "."))
+
+
+@users.command("list")
+@format_option
+def users_list(fmt: str) -> None:
+    """List users (never their passwords)."""
+    from . import users as u
+
+    rows = [{**r, "states": ",".join(r["states"])} for r in u.list_users(load_settings().data_dir)]
+    emit(pd.DataFrame(rows, columns=["name", "role", "states", "created"]), fmt)
+
+
+@users.command("remove")
+@click.argument("name")
+def users_remove(name: str) -> None:
+    """Remove a user."""
+    from . import audit, users as u
+
+    data_dir = load_settings().data_dir
+    u.remove_user(data_dir, name)
+    audit.record(data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, "users remove", {"name": name})
+    click.echo(f"Removed {name}.")
+
+
+@users.command("passwd")
+@click.argument("name")
+@click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
+def users_passwd(name: str, password_stdin: bool) -> None:
+    """Set a user's password."""
+    from . import audit, users as u
+
+    data_dir = load_settings().data_dir
+    u.set_password(data_dir, name, _new_password(password_stdin))
+    audit.record(data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, "users passwd", {"name": name})
+    click.echo(f"Password of {name} changed.")
+
+
+@cli.group("audit")
+def audit_group() -> None:
+    """The tamper-evident audit log of views, queries, downloads and loads."""
+
+
+@audit_group.command("verify")
+@click.option("--expected-head", help="A hash printed earlier by `audit head`: also detects a cut-off tail.")
+def audit_verify(expected_head: str | None) -> None:
+    """Check the hash chain; name every edited, removed or reordered line."""
+    from . import audit
+
+    problems = audit.verify(load_settings().data_dir, expected_head)
+    if problems:
+        for problem in problems:
+            err.print(problem, markup=False)
+        raise SomecGraphError(f"The audit log fails verification ({len(problems)} problem(s)).")
+    click.echo("The audit log is intact.")
+
+
+@audit_group.command("head")
+def audit_head() -> None:
+    """Print the latest entry's hash, to write down outside this machine."""
+    from . import audit
+
+    click.echo(audit.head(load_settings().data_dir))
+
+
+@audit_group.command("show")
+@click.option("--user", help="Only this user's entries.")
+@click.option("--since", help="Only entries on or after this date (YYYY-MM-DD).")
+@click.option("--action", help="Only this action, e.g. query, load, view.")
+@format_option
+def audit_show(user: str | None, since: str | None, action: str | None, fmt: str) -> None:
+    """List audit entries, oldest first."""
+    from . import audit
+
+    emit(audit.show(load_settings().data_dir, user=user, since=since, action=action), fmt)
 
 
 # --- data generation and the dashboard -------------------------------------

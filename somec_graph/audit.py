@@ -1,0 +1,370 @@
+"""A tamper-evident, append-only audit log: `<data_dir>/audit.jsonl`.
+
+Each line is one JSON entry ``{seq, time, user, role, action, params, rows,
+prev, hash}``: `seq` counts from 1, `time` is UTC ISO 8601, `prev` is the hash
+of the entry before (64 zeros for the first) and `hash` is the SHA-256 of the
+entry without `hash` as canonical JSON (sorted keys, no spaces, ASCII). So
+editing a line, removing one, inserting one or reordering them breaks the
+chain, and `verify()` names the line.
+
+What the chain cannot see on its own: cutting entries off the *end* leaves a
+shorter chain that is still intact. `head()` gives the latest hash; an operator
+who writes it down elsewhere (a ticket, a mail, another machine) can later pass
+it as `verify(data_dir, expected_head=...)`, which then reports a log that no
+longer contains that entry. Anyone who can write the file can also rebuild the
+whole chain with fresh hashes; only an externally recorded head catches that.
+
+Writers (the CLI and the dashboard, in several processes) take an exclusive
+`fcntl.flock` on `audit.lock` around read-last-entry-then-append, so entries
+never interleave and the chain never forks. Parameters whose key contains
+"password", "passwd", "secret" or "token" are dropped before anything is written.
+
+>>> import tempfile
+>>> d = Path(tempfile.mkdtemp())
+>>> e = record(d, "ana", "analyst", "journey", {"offender_id": "OFF-1", "password": "x"}, rows=3)
+>>> e["seq"], e["params"], verify(d), head(d) == e["hash"]
+(1, {'offender_id': 'OFF-1'}, [], True)
+"""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import json
+import math
+import os
+from contextlib import contextmanager
+from datetime import date, datetime, time, timezone
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Iterator
+
+from .errors import SomecGraphError
+
+if TYPE_CHECKING:  # pandas only when show() is called: record() runs on every CLI command
+    import pandas as pd
+
+LOG_FILE = "audit.jsonl"
+LOCK_FILE = "audit.lock"
+GENESIS = "0" * 64
+FIELDS = ("seq", "time", "user", "role", "action", "params", "rows", "prev", "hash")
+SENSITIVE = ("password", "passwd", "secret", "token")
+MAX_TEXT_CHARS = 4000   # a parameter value longer than this is cut (a pasted query, say)
+MAX_NAME_CHARS = 200
+_TAIL_CHUNK = 64 * 1024
+
+
+class AuditError(SomecGraphError):
+    """The audit log cannot be written or read, or an argument is unusable."""
+
+
+# --- entries ----------------------------------------------------------------
+
+def canonical(entry: dict[str, Any]) -> bytes:
+    """The bytes that are hashed: the entry without `hash`, sorted keys, no spaces, ASCII."""
+    body = {k: v for k, v in entry.items() if k != "hash"}
+    return json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=True,
+                      allow_nan=False).encode("ascii")
+
+
+def entry_hash(entry: dict[str, Any]) -> str:
+    return hashlib.sha256(canonical(entry)).hexdigest()
+
+
+def _sensitive(key: str) -> bool:
+    low = key.lower()
+    return any(word in low for word in SENSITIVE)
+
+
+def clean_params(value: Any, _depth: int = 0) -> Any:
+    """`value` made JSON-safe, without sensitive keys at any depth, long text cut.
+
+    >>> clean_params({"Password": "x", "db": {"api_token": "y", "n": 1}, "when": date(2024, 1, 2)})
+    {'db': {'n': 1}, 'when': '2024-01-02'}
+    """
+    if _depth > 20:
+        return "…(nested too deep)"
+    if isinstance(value, dict):
+        return {str(k): clean_params(v, _depth + 1) for k, v in value.items() if not _sensitive(str(k))}
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = sorted(value, key=str) if isinstance(value, (set, frozenset)) else value
+        return [clean_params(v, _depth + 1) for v in items]
+    if value is None or isinstance(value, (bool, int)):
+        return value
+    if isinstance(value, float):
+        return value if math.isfinite(value) else str(value)
+    if isinstance(value, (date, datetime, time)):
+        return value.isoformat()
+    text = value if isinstance(value, str) else str(value)
+    if len(text) > MAX_TEXT_CHARS:
+        text = text[:MAX_TEXT_CHARS] + f"…({len(text) - MAX_TEXT_CHARS} more characters)"
+    return text
+
+
+def _name(label: str, value: Any) -> str:
+    if not isinstance(value, str) or not value.strip():
+        raise AuditError(f"The audit {label} must be non-empty text.")
+    return value[:MAX_NAME_CHARS]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+
+
+# --- the file ---------------------------------------------------------------
+
+def log_path(data_dir: Path | str) -> Path:
+    return Path(data_dir) / LOG_FILE
+
+
+@contextmanager
+def _locked(data_dir: Path | str, exclusive: bool) -> Iterator[None]:
+    folder = Path(data_dir)
+    try:
+        if exclusive:
+            folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        fd = os.open(folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+    except FileNotFoundError:
+        yield  # reading a folder that does not exist: nothing to lock, nothing to read
+        return
+    except OSError as exc:
+        raise AuditError(f"Cannot open the audit lock in {folder} ({exc.strerror}); "
+                         "check that the data folder is writable.") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX if exclusive else fcntl.LOCK_SH)
+        yield
+    finally:
+        os.close(fd)
+
+
+def _parse(line: bytes) -> dict[str, Any] | str:
+    """The entry on one line, or the reason it is not a well-formed entry."""
+    try:
+        entry = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        return "not UTF-8 text"
+    except ValueError:
+        return "not valid JSON"
+    if not isinstance(entry, dict):
+        return "not a JSON object"
+    if set(entry) != set(FIELDS):
+        missing = [f for f in FIELDS if f not in entry]
+        extra = sorted(set(entry) - set(FIELDS))
+        return "fields " + (f"missing: {', '.join(missing)}" if missing else f"unexpected: {', '.join(extra)}")
+    if type(entry["seq"]) is not int or entry["seq"] < 1:
+        return "seq is not a positive whole number"
+    for key in ("time", "user", "role", "action", "prev", "hash"):
+        if not isinstance(entry[key], str):
+            return f"{key} is not text"
+    if not isinstance(entry["params"], dict):
+        return "params is not an object"
+    if entry["rows"] is not None and type(entry["rows"]) is not int:
+        return "rows is not a whole number"
+    return entry
+
+
+def _last_entry(fd: int) -> tuple[dict[str, Any] | None, bool]:
+    """The last well-formed entry of the open log (None if none) and whether the file ends with a newline."""
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return None, True
+    ends_with_newline = os.pread(fd, 1, size - 1) == b"\n"
+    end, buf = size, b""
+    while end > 0:
+        start = max(0, end - _TAIL_CHUNK)
+        buf = os.pread(fd, end - start, start) + buf
+        end = start
+        lines = buf.split(b"\n")
+        complete = lines if start == 0 else lines[1:]  # the first piece may be a partial line
+        for line in reversed(complete):
+            if line.strip():
+                parsed = _parse(line)
+                if isinstance(parsed, dict):
+                    return parsed, ends_with_newline
+        buf = lines[0] if start else b""
+    return None, ends_with_newline
+
+
+def record(data_dir: Path | str, user: str, role: str, action: str, params: dict[str, Any] | None = None,
+           rows: int | None = None) -> dict[str, Any]:
+    """Append one entry and return it (with seq, time, prev and hash).
+
+    Keys of `params` that contain "password", "passwd", "secret" or "token" are
+    dropped; values become JSON (dates as ISO text); text longer than
+    MAX_TEXT_CHARS is cut. The file is created owner-only (0600).
+    """
+    entry: dict[str, Any] = {"user": _name("user", user), "role": _name("role", role),
+                             "action": _name("action", action)}
+    if params is not None and not isinstance(params, dict):
+        raise AuditError("The audit params must be a dict of names and values.")
+    if rows is not None and (type(rows) is not int or rows < 0):
+        raise AuditError("The audit rows must be a whole number of at least 0, or None.")
+    entry["params"] = clean_params(params or {})
+    entry["rows"] = rows
+    with _locked(data_dir, exclusive=True):
+        try:
+            fd = os.open(log_path(data_dir), os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise AuditError(f"Cannot open the audit log {log_path(data_dir)} ({exc.strerror}).") from None
+        try:
+            last, ends_with_newline = _last_entry(fd)
+            entry["seq"] = last["seq"] + 1 if last else 1
+            entry["time"] = _now()
+            entry["prev"] = last["hash"] if last else GENESIS
+            entry["hash"] = entry_hash(entry)
+            line = json.dumps({k: entry[k] for k in FIELDS}, separators=(",", ":"), ensure_ascii=True) + "\n"
+            # A torn last line (a writer killed mid-write) stays on a line of its own for verify() to report.
+            data = (b"" if ends_with_newline else b"\n") + line.encode("ascii")
+            written = os.write(fd, data)
+            if written != len(data):
+                raise AuditError(f"The audit log {log_path(data_dir)} could not be written completely "
+                                 "(disk full?); check the disk and run verify.")
+            os.fsync(fd)
+        except OSError as exc:
+            raise AuditError(f"Cannot write the audit log {log_path(data_dir)} ({exc.strerror}).") from None
+        finally:
+            os.close(fd)
+    return {k: entry[k] for k in FIELDS}
+
+
+def head(data_dir: Path | str) -> str:
+    """The hash of the latest entry (64 zeros when the log is empty): write it down elsewhere."""
+    with _locked(data_dir, exclusive=False):
+        try:
+            fd = os.open(log_path(data_dir), os.O_RDONLY)
+        except FileNotFoundError:
+            return GENESIS
+        except OSError as exc:
+            raise AuditError(f"Cannot read the audit log {log_path(data_dir)} ({exc.strerror}).") from None
+        try:
+            last, _ = _last_entry(fd)
+        finally:
+            os.close(fd)
+    return last["hash"] if last else GENESIS
+
+
+def _read_lines(data_dir: Path | str) -> list[bytes] | None:
+    with _locked(data_dir, exclusive=False):
+        try:
+            raw = log_path(data_dir).read_bytes()
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            raise AuditError(f"Cannot read the audit log {log_path(data_dir)} ({exc.strerror}).") from None
+    lines = raw.split(b"\n")
+    if lines and lines[-1] == b"":
+        lines.pop()
+    return lines
+
+
+def verify(data_dir: Path | str, expected_head: str | None = None) -> list[str]:
+    """Problems found in the chain, each naming its line; an empty list means intact.
+
+    With `expected_head` (a hash from `head()` written down earlier), also
+    report a log that no longer contains that entry: entries cut off the end,
+    or the log rebuilt.
+    """
+    lines = _read_lines(data_dir)
+    problems: list[str] = []
+    if expected_head is not None and (not isinstance(expected_head, str) or len(expected_head) != 64):
+        raise AuditError("The expected head must be a 64-character hash as given by head().")
+    expected_head = expected_head.lower() if expected_head else None
+    if lines is None:
+        if expected_head not in (None, GENESIS):
+            problems.append(f"{LOG_FILE} is missing, but the recorded head {expected_head[:12]}… says it had "
+                            "entries: the log was deleted.")
+        return problems
+    last: dict[str, Any] | None = None   # the entry the next one must follow
+    last_line = 0
+    hashes: set[str] = {GENESIS}
+    for number, raw in enumerate(lines, start=1):
+        if not raw.strip():
+            problems.append(f"line {number}: empty line (a line was blanked or the log was edited).")
+            continue
+        entry = _parse(raw)
+        if isinstance(entry, str):
+            problems.append(f"line {number}: malformed entry ({entry}); the line was edited, inserted or torn.")
+            continue
+        seq = entry["seq"]
+        try:
+            computed = entry_hash(entry)
+        except ValueError:
+            computed = ""
+        if computed != entry["hash"]:
+            problems.append(f"line {number}: hash mismatch for seq {seq}: the entry was edited after it was written.")
+        want_seq = last["seq"] + 1 if last else 1
+        want_prev = last["hash"] if last else GENESIS
+        after = f"line {last_line} (seq {last['seq']})" if last else "the start of the log"
+        if seq != want_seq:
+            if last and seq <= last["seq"]:
+                problems.append(f"line {number}: seq {seq} comes after seq {last['seq']} on line {last_line}: "
+                                "lines were reordered, duplicated or inserted.")
+                hashes.add(entry["hash"])
+                continue  # the chain goes on from the highest entry so far: one problem per moved line
+            if seq > want_seq:
+                missing = seq - want_seq
+                problems.append(f"line {number}: seq {seq} follows {after}: {missing} entr"
+                                f"{'y' if missing == 1 else 'ies'} missing before this line (removed or reordered).")
+        elif entry["prev"] != want_prev:
+            problems.append(f"line {number}: prev does not match the hash of {after}: "
+                            "the entry before it was edited or replaced.")
+        last, last_line = entry, number
+        hashes.add(entry["hash"])
+    if expected_head is not None and expected_head not in hashes:
+        end = f"line {last_line} (seq {last['seq']})" if last else "an empty log"
+        problems.append(f"end of log ({end}): the recorded head {expected_head[:12]}… is not in the log: "
+                        "entries were cut off the end, or the log was rebuilt.")
+    return problems
+
+
+def show(data_dir: Path | str, user: str | None = None, since: str | date | None = None,
+         action: str | None = None) -> "pd.DataFrame":
+    """Entries as a table (time, user, role, action, params as JSON text, rows), oldest first.
+
+    `since` is an ISO date (or date-time, UTC) — entries at or after it; `user`
+    and `action` keep exact matches. Malformed lines are skipped (verify() reports them).
+    """
+    import pandas as pd
+
+    columns = ["time", "user", "role", "action", "params", "rows"]
+    start = _since(since)
+    rows: list[dict[str, Any]] = []
+    for raw in _read_lines(data_dir) or []:
+        entry = _parse(raw) if raw.strip() else "empty"
+        if isinstance(entry, str):
+            continue
+        if user is not None and entry["user"] != user:
+            continue
+        if action is not None and entry["action"] != action:
+            continue
+        if start is not None and _entry_time(entry) < start:
+            continue
+        rows.append({"time": entry["time"], "user": entry["user"], "role": entry["role"],
+                     "action": entry["action"],
+                     "params": json.dumps(entry["params"], sort_keys=True, ensure_ascii=False),
+                     "rows": entry["rows"]})
+    frame = pd.DataFrame(rows, columns=columns)
+    frame["rows"] = frame["rows"].astype("Int64")
+    return frame
+
+
+def _since(since: str | date | None) -> datetime | None:
+    if since is None or since == "":
+        return None
+    if isinstance(since, datetime):
+        moment = since
+    elif isinstance(since, date):
+        moment = datetime.combine(since, time.min)
+    else:
+        try:
+            moment = datetime.fromisoformat(str(since).strip().replace("Z", "+00:00"))
+        except ValueError:
+            raise AuditError(f"since={str(since)[:40]!r} is not a date in the form YYYY-MM-DD.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+
+
+def _entry_time(entry: dict[str, Any]) -> datetime:
+    try:
+        moment = datetime.fromisoformat(entry["time"].replace("Z", "+00:00"))
+    except ValueError:
+        return datetime.min.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
