@@ -9,6 +9,7 @@ without use and removes the state file when it ends. Files in SOMEC_DATA_DIR:
 - `server.json`   pid of the supervisor and the ports, while it runs
 - `last-used`     touched on every use; its mtime drives the idle stop
 - `server.log`    the server's log
+- `bolt-port`     the port chosen at first start, reused so clients reconnect after a restart
 - `databases/`    the data
 """
 
@@ -57,7 +58,8 @@ def _runtime_dir() -> Path:
 
 
 def _paths(data_dir: Path) -> dict[str, Path]:
-    return {name: data_dir / name for name in ("secret", "server.json", "last-used", "server.log", "server.lock")}
+    return {name: data_dir / name
+            for name in ("secret", "server.json", "last-used", "server.log", "server.lock", "bolt-port")}
 
 
 def prepare_data_dir(data_dir: Path) -> None:
@@ -155,10 +157,34 @@ def ensure_running(settings: Settings) -> ServerInfo:
     )
 
 
+def _port(settings: Settings) -> int:
+    """SOMEC_BOLT_PORT, else the port this data dir used before (if free), else a free one."""
+    if settings.bolt_port:
+        return settings.bolt_port
+    remembered = _paths(settings.data_dir)["bolt-port"]
+    try:
+        port = int(remembered.read_text())
+        if not _port_open(port):
+            return port
+    except (OSError, ValueError):
+        pass
+    port = _free_port()
+    remembered.write_text(str(port))
+    return port
+
+
+def recover(settings: Settings) -> bool:
+    """Restart the server if it is gone; True when it was restarted."""
+    if read_state(settings.data_dir) is not None:
+        return False
+    ensure_running(settings)
+    return True
+
+
 def _start(settings: Settings) -> dict:
     data_dir = settings.data_dir
     paths = _paths(data_dir)
-    bolt_port = settings.bolt_port or _free_port()
+    bolt_port = _port(settings)
     if _port_open(bolt_port):
         raise ConfigError(
             f"Port {bolt_port} on 127.0.0.1 is already in use by another program; "

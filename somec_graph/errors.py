@@ -14,6 +14,10 @@ class StoreError(SomecGraphError):
     """The database cannot be reached or refused us."""
 
 
+class StoreUnavailable(StoreError):
+    """The database cannot be reached at all (down, restarting, wrong address)."""
+
+
 class QueryError(SomecGraphError):
     """A named query is unknown, badly parameterised or not read-only."""
 

@@ -9,6 +9,7 @@ StoreError sentence with what to do.
 
 from __future__ import annotations
 
+import logging
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
@@ -21,11 +22,14 @@ from neo4j import exceptions as ne
 
 from . import cypher, embedded
 from .config import Settings, load_settings
-from .errors import AccessDenied, QueryError, StoreError
+from .errors import AccessDenied, QueryError, StoreError, StoreUnavailable
 from .readonly import check_read_only
 from .users import LOCAL_ADMIN, User
 
 READY_TIMEOUT_S = 30
+BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
+# The driver logs each retry as a multi-line warning; errors reach the user as one StoreError sentence.
+logging.getLogger("neo4j").addHandler(logging.NullHandler())
 
 
 @dataclass
@@ -72,6 +76,17 @@ class Store:
         return self.run_text(cypher.load(name).text, params, write=write)
 
     def run_text(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict]:
+        try:
+            return self._execute(text, params, write)
+        except StoreUnavailable:
+            # The embedded server died (killed, machine asleep): start it again on the
+            # same port and retry once; statements are idempotent, so a retry is safe.
+            if not self.settings.embedded or not embedded.recover(self.settings):
+                raise
+            wait_ready(self)
+            return self._execute(text, params, write)
+
+    def _execute(self, text: str, params: dict[str, Any] | None, write: bool) -> list[dict]:
         if self.settings.embedded:
             embedded.touch(self.settings.data_dir)
         with translate_errors(self.uri, self.database):
@@ -85,6 +100,14 @@ class Store:
         """Run a read statement and return a DataFrame with its declared columns."""
         rows = self.run(name, params)
         return pd.DataFrame(rows, columns=list(cypher.load(name).returns) or None)
+
+    def ping(self) -> None:
+        """One round trip without the driver's retries, so an unusable store is reported at once."""
+        if self.settings.embedded:
+            embedded.touch(self.settings.data_dir)
+        with translate_errors(self.uri, self.database):
+            with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
+                session.run("RETURN 1 AS ok").consume()
 
     def run_user_query(self, text: str, params: dict[str, Any]) -> list[dict]:
         """A query from a user: refused if it could write, then run in read mode."""
@@ -125,7 +148,7 @@ def translate_errors(uri: str, database: str) -> Iterator[None]:
             raise QueryError(f"The database rejected the query: {exc.message}") from None
         raise StoreError(f"The database at {uri} refused the request: {exc.message}") from None
     except (ne.ServiceUnavailable, ne.SessionExpired, OSError) as exc:
-        raise StoreError(f"Cannot reach the database at {uri} ({type(exc).__name__}); check that it is "
+        raise StoreUnavailable(f"Cannot reach the database at {uri} ({type(exc).__name__}); check that it is "
                          "running (embedded: somec-graph db start) and SOMEC_NEO4J_URI is right.") from None
     except ne.ConfigurationError as exc:
         raise StoreError(f"The database address {uri!r} is not usable: {exc}; fix SOMEC_NEO4J_URI.") from None
@@ -143,17 +166,31 @@ def open_store(settings: Settings | None = None) -> Store:
         uri, auth, database = info.uri, (info.user, info.password), info.database
     else:
         uri, auth, database = settings.neo4j_uri, (settings.neo4j_user, settings.neo4j_password), settings.neo4j_database
+        if uri.partition("://")[0].lower() not in BOLT_SCHEMES:
+            # The driver would take http:// as its preview HTTP API, which needs packages we do not ship.
+            raise StoreError(f"The database address {uri!r} is not usable: it must start with "
+                             "bolt://, bolt+s://, neo4j:// or neo4j+s://; fix SOMEC_NEO4J_URI.")
+    # A cluster may take a while to elect a leader; a loopback server is either there or not.
+    retry_s = 2 if settings.embedded else 30
     with translate_errors(uri, database):
-        driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10, max_transaction_retry_time=30)
+        driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10, max_transaction_retry_time=retry_s)
     store = Store(driver, database, uri, settings)
-    deadline = time.monotonic() + (READY_TIMEOUT_S if settings.embedded else 0)
+    try:
+        wait_ready(store)
+    except StoreError:
+        driver.close()
+        raise
+    return store
+
+
+def wait_ready(store: Store) -> None:
+    """Wait until the database answers; an embedded server opens it a moment after Bolt listens."""
+    deadline = time.monotonic() + (READY_TIMEOUT_S if store.settings.embedded else 0)
     while True:
         try:
-            store.run_text("RETURN 1 AS ok")
-            return store
+            store.ping()  # no driver retries: an unreachable or refusing server is reported at once
+            return
         except StoreError:
-            # A just-started embedded server opens its database a moment after Bolt listens.
             if time.monotonic() >= deadline:
-                driver.close()
                 raise
             time.sleep(0.3)
