@@ -68,12 +68,17 @@ class Statement:
     params: tuple[Param, ...] = field(default_factory=tuple)
     access: str = "offenders"
 
+    @property
+    def short_name(self) -> str:
+        """The name a user types: `counts` for `queries/counts`."""
+        return self.name.rsplit("/", 1)[-1]
+
     def bind(self, raw: dict[str, str]) -> dict[str, object]:
         """Check and convert text parameters; apply defaults; refuse unknown ones."""
         known = {p.name: p for p in self.params}
         unknown = sorted(set(raw) - set(known))
         if unknown:
-            raise QueryError(f"Query {self.name!r} has no parameter {', '.join(unknown)}; "
+            raise QueryError(f"Query {self.short_name!r} has no parameter {', '.join(unknown)}; "
                              f"it takes: {', '.join(known) or 'none'}.")
         values: dict[str, object] = {}
         for p in self.params:
@@ -82,7 +87,7 @@ class Statement:
             elif p.default is not None:
                 values[p.name] = None if p.default == "null" else p.convert(p.default)
             else:
-                raise QueryError(f"Query {self.name!r} needs --param {p.name}=... ({p.type}: {p.help}).")
+                raise QueryError(f"Query {self.short_name!r} needs --param {p.name}=... ({p.type}: {p.help}).")
         return values
 
 

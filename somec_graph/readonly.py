@@ -12,15 +12,27 @@ import re
 
 from .errors import QueryError
 
-_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|//[^\n]*|/\*.*?\*/", re.S)
+# Strings, comments and `quoted names`, in one left-to-right scan: a quote inside a quoted name
+# (MATCH (`a'`) ...) must not be taken for the start of a string that hides the clauses after it.
+_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`(?:[^`]|``)*`|//[^\n]*|/\*.*?\*/", re.S)
 _WRITES = re.compile(
     r"\b(CREATE|MERGE|SET|DELETE|DETACH|REMOVE|DROP|FOREACH|LOAD\s+CSV|IN\s+TRANSACTIONS|"
     r"GRANT|DENY|REVOKE|ALTER|RENAME|TERMINATE|ENABLE|START\s+DATABASE|STOP\s+DATABASE|USE)\b",
     re.I,
 )
-_CALL = re.compile(r"\bCALL\s+([A-Za-z_][\w.]*)\s*\(", re.I)
+# A procedure name, plain or `quoted`, with or without an argument list.
+_NAME_PART = r"(?:`[\w.]*`|[A-Za-z_]\w*)"
+_CALL = re.compile(rf"\bCALL\s+({_NAME_PART}(?:\s*\.\s*{_NAME_PART})*)", re.I)
 # Procedures that only read; any other CALL is refused.
 READ_PROCEDURES = {"db.labels", "db.relationshiptypes", "db.propertykeys", "db.schema.visualization"}
+
+
+def _blank(literal: re.Match[str]) -> str:
+    """A string or comment becomes '' ; a `quoted name` keeps only its word characters and dots."""
+    text = literal.group(0)
+    if text.startswith("`"):
+        return "`" + re.sub(r"[^\w.]", "_", text[1:-1]) + "`"
+    return "''"
 
 
 def check_read_only(text: str) -> None:
@@ -32,11 +44,12 @@ def check_read_only(text: str) -> None:
     ...
     somec_graph.errors.QueryError: Refused: the query contains DETACH, which writes; queries here are read-only.
     """
-    code = _LITERALS.sub("''", text)
+    code = _LITERALS.sub(_blank, text)
     found = _WRITES.search(code)
     if found:
         clause = " ".join(found.group(1).upper().split())
         raise QueryError(f"Refused: the query contains {clause}, which writes; queries here are read-only.")
-    for proc in _CALL.findall(code):
+    for found_proc in _CALL.findall(code):
+        proc = re.sub(r"[`\s]", "", found_proc)
         if proc.lower() not in READ_PROCEDURES:
             raise QueryError(f"Refused: CALL {proc}() is not a known read-only procedure; queries here are read-only.")
