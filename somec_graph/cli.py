@@ -66,6 +66,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Write problems as CSV (file, line, column, value, reason). Default with --skip-invalid: rejected-rows.csv")
 def load(folder: Path, skip_invalid: bool, report: Path | None) -> None:
     """Validate the data set in FOLDER and load it into the graph."""
+    from .contract import TABLES
     from .load import load_dataset
     from .validate import problems_csv, validate
 
@@ -73,12 +74,19 @@ def load(folder: Path, skip_invalid: bool, report: Path | None) -> None:
         raise SomecGraphError(f"{folder} is not a folder; give the folder that holds the data set's CSV files.")
     with err.status(f"Validating {folder} ..."):
         ds = validate(folder)
+    if not any((folder / t.file).is_file() for t in TABLES if not t.reference):
+        raise SomecGraphError(f"{folder} holds none of the data set's files "
+                              f"({', '.join(t.file for t in TABLES if not t.reference)}); nothing was loaded.")
     for w in ds.warnings:
-        err.print(f"[yellow]warning[/yellow] {w}", markup=True)
-    if ds.problems:
-        if report or skip_invalid:
-            report = report or Path("rejected-rows.csv")
+        err.print(f"warning {w}", markup=False)
+    if report or skip_invalid:
+        report = report or Path("rejected-rows.csv")
+        try:  # written even when empty, so an old report never passes for this run's
             report.write_text(problems_csv(ds.problems), encoding="utf-8")
+        except OSError as exc:
+            raise SomecGraphError(f"Cannot write the report {report} ({exc.strerror}); "
+                                  "choose another --report path.") from None
+    if ds.problems:
         for p in ds.problems[:MAX_PROBLEMS_SHOWN]:
             err.print(str(p), markup=False)
         if len(ds.problems) > MAX_PROBLEMS_SHOWN:
@@ -87,7 +95,7 @@ def load(folder: Path, skip_invalid: bool, report: Path | None) -> None:
             where = f" (all listed in {report})" if report else ""
             raise SomecGraphError(f"{len(ds.problems)} problem(s) in {folder}{where}; nothing was loaded. "
                                   "Fix them, or load the valid rows with --skip-invalid.")
-        err.print(f"{ds.rejected_rows} row(s) rejected; reasons written to {report}.")
+        err.print(f"{ds.rejected_rows} row(s) rejected; reasons written to {report}.", markup=False)
     with _store() as store, Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
                                      TimeElapsedColumn(), console=err, transient=False) as bar:
         tasks: dict[str, int] = {}

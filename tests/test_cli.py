@@ -155,8 +155,6 @@ def test_db_start_status_stop(own_server: dict[str, str]) -> None:
     assert "The embedded database was not running." in ok("db", "stop", env=env)
 
 
-@pytest.mark.xfail(reason="cli.py prints validation warnings with rich markup on: a column named '[/x]' "
-                          "crashes the load (reported, cli.py is not ours to fix)", strict=False)
 def test_warning_with_markup_characters_is_printed_as_is(session_store: Store, tmp_path: Path) -> None:
     rows = base()
     for row in rows["offenders"]:
