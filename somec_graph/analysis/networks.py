@@ -20,6 +20,7 @@ import pandas as pd
 from ..days import to_day
 from ..errors import SomecGraphError
 from ..store import Store
+from .paths import offender_facts
 from .gaps import GAP_STATUSES, arrival_groups, resolve_as_of, status
 
 STATE_FLOW_COLUMNS = ["state", "in_movements", "out_movements", "in_strength", "out_strength", "betweenness"]
@@ -310,14 +311,7 @@ def ego_network(store: Store, offender_id: str, *, window_days: int = 30,
     ['agency', 'co_defendant', 'conviction', 'exchange', 'offender', 'state']
     """
     store.require_detail("An ego network")
-    if window_days < 0:
-        raise SomecGraphError(f"window_days must be 0 or more, not {window_days}.")
-    day = resolve_as_of(store, as_of)
-    rows = store.run("networks/ego", {"offender_id": offender_id, "as_of": day})
-    if not rows:
-        raise SomecGraphError(f"No offender {offender_id!r} in the graph; offender ids look like "
-                              "the offender_id column of offenders.csv.")
-    r = rows[0]
+    r, day = offender_facts(store, "networks/ego", offender_id, window_days, as_of)
     o = r["offender"]
     names = {s["code"]: s["name"] for s in store.run("networks/states")}
     G = nx.MultiDiGraph(offender_id=offender_id, as_of=day, window_days=window_days)

@@ -9,6 +9,8 @@ lookup; corridors are aggregated inside the database, one file per hop count
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from ..days import to_day
@@ -19,6 +21,22 @@ from .gaps import resolve_as_of, status
 JOURNEY_COLUMNS = ["movement_id", "from_state", "to_state", "arrival_date", "days_stayed", "status", "lag_days"]
 CORRIDOR_COLUMNS = ["sequence", "offenders"]
 MAX_HOPS = 3
+
+
+def offender_facts(store: Store, statement: str, offender_id: str, window_days: int,
+                   as_of: str | int | None) -> tuple[dict[str, Any], int]:
+    """The one row `statement` returns for an offender, and the as-of day number.
+
+    An offender outside an analyst's jurisdiction is reported exactly like an unknown one.
+    """
+    if window_days < 0:
+        raise SomecGraphError(f"window_days must be 0 or more, not {window_days}.")
+    day = resolve_as_of(store, as_of)
+    rows = store.run(statement, {"offender_id": offender_id, "as_of": day})
+    if not rows:
+        raise SomecGraphError(f"No offender {offender_id!r} in the graph; offender ids look like "
+                              "the offender_id column of offenders.csv.")
+    return rows[0], day
 
 
 def journey(store: Store, offender_id: str, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
@@ -54,14 +72,8 @@ def journey(store: Store, offender_id: str, *, window_days: int = 30, as_of: str
     1  MOV-0000002         DE       RO   2020-05-09          626    None      <NA>
     """
     store.require_detail("A journey")
-    if window_days < 0:
-        raise SomecGraphError(f"window_days must be 0 or more, not {window_days}.")
-    day = resolve_as_of(store, as_of)
-    rows = store.run("paths/journey", {"offender_id": offender_id, "as_of": day})
-    if not rows:
-        raise SomecGraphError(f"No offender {offender_id!r} in the graph; offender ids look like "
-                              "the offender_id column of offenders.csv.")
-    movements = sorted((m for m in rows[0]["movements"] if m.get("movement_id") is not None),
+    row, day = offender_facts(store, "paths/journey", offender_id, window_days, as_of)
+    movements = sorted((m for m in row["movements"] if m.get("movement_id") is not None),
                        key=lambda m: (m["arrival_day"], m["movement_id"]))
     records = []
     for i, m in enumerate(movements):
