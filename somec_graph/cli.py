@@ -419,8 +419,12 @@ def app(port: int, address: str) -> None:
     """Start the dashboard."""
     import subprocess
 
+    from .users import login_required
+
     app_py = Path(__file__).resolve().parent.parent / "app.py"
-    open_store(load_settings()).close()  # fail early, in one sentence, if the store is unusable
+    settings = load_settings()
+    login_required(settings.data_dir, address)  # refuses a network address with no users configured
+    open_store(settings).close()  # fail early, in one sentence, if the store is unusable
     cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port),
            "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     click.echo(f"Dashboard on http://{address}:{port}  (Ctrl+C to stop)")
