@@ -294,6 +294,39 @@ def db_stop() -> None:
     click.echo("Embedded database stopped." if stopped else "The embedded database was not running.")
 
 
+# --- export ------------------------------------------------------------------
+
+@cli.command()
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv"]), default="graphml", show_default=True,
+              help="graphml/gexf: one file (for Gephi and networkx); csv: a folder with nodes.csv and edges.csv.")
+@click.option("--state", "states", multiple=True, help="Only what involves this state (repeatable).")
+@click.option("--offender", "offenders", multiple=True, help="Only this offender and its facts (repeatable).")
+@click.option("--neo4j-import", "neo4j_import", is_flag=True,
+              help="Instead: write OUT as a folder for `neo4j-admin database import full` (see docs/scaling.md).")
+def export(out: Path, fmt: str, states: tuple[str, ...], offenders: tuple[str, ...], neo4j_import: bool) -> None:
+    """Export the whole graph or a filtered subgraph."""
+    from .export import export_graph, export_neo4j_import
+
+    with _store() as store, Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
+                                     TimeElapsedColumn(), console=err) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=max(total, 1))
+            bar.update(tasks[step], completed=done if total else 1)
+
+        if neo4j_import:
+            counts = export_neo4j_import(store, out, progress)
+        else:
+            counts = export_graph(store, out, fmt=fmt, states=list(states) or None, offenders=list(offenders) or None,
+                                  progress=progress)
+    _audit("export", {"out": str(out.resolve()), "format": "neo4j-import" if neo4j_import else fmt,
+                      "states": list(states), "offenders": list(offenders)}, counts["nodes"])
+    click.echo(f"Wrote {counts['nodes']} nodes and {counts['relationships']} relationships to {out}.")
+
+
 # --- users and the audit log -------------------------------------------------
 
 def _new_password(password_stdin: bool) -> str:

@@ -75,18 +75,22 @@ class Store:
         """Run `cypher/<name>.cypher` and return its rows as dicts."""
         return self.run_text(cypher.load(name).text, params, write=write)
 
-    def run_text(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict]:
+    def run_text(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False,
+                 graph: bool = False) -> list[dict]:
+        """Run Cypher text. `graph=True` turns nodes, relationships and paths into plain
+        structures (`Record.data()`); our own statements return plain values and skip
+        that conversion, which costs more than the query on large column lists."""
         try:
-            return self._execute(text, params, write)
+            return self._execute(text, params, write, graph)
         except StoreUnavailable:
             # The embedded server died (killed, machine asleep): start it again on the
             # same port and retry once; statements are idempotent, so a retry is safe.
             if not self.settings.embedded or not embedded.recover(self.settings):
                 raise
             wait_ready(self)
-            return self._execute(text, params, write)
+            return self._execute(text, params, write, graph)
 
-    def _execute(self, text: str, params: dict[str, Any] | None, write: bool) -> list[dict]:
+    def _execute(self, text: str, params: dict[str, Any] | None, write: bool, graph: bool = False) -> list[dict]:
         if self.settings.embedded:
             embedded.touch(self.settings.data_dir)
         with translate_errors(self.uri, self.database):
@@ -94,7 +98,7 @@ class Store:
                 text, {**(params or {}), "scope": self.scope}, database_=self.database,  # ours wins
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
             )
-        return [r.data() for r in records]
+        return [r.data() for r in records] if graph else [dict(r.items()) for r in records]
 
     def frame(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a read statement and return a DataFrame with its declared columns."""
@@ -112,7 +116,7 @@ class Store:
     def run_user_query(self, text: str, params: dict[str, Any]) -> list[dict]:
         """A query from a user: refused if it could write, then run in read mode."""
         check_read_only(text)
-        return self.run_text(text, params)
+        return self.run_text(text, params, graph=True)
 
     def run_named(self, statement: cypher.Statement, raw: dict[str, str]) -> list[dict]:
         """A named analyst query with text parameters: role-checked, bound, read-only."""
