@@ -119,11 +119,11 @@ class _Plan:
 
 
 def _plan(store: Store, table: Table, ds: Dataset, resumed: bool, summary: TableSummary,
-          affected: set[str]) -> _Plan:
+          affected: set[str], present: int) -> _Plan:
     """Compare the rows' hashes with the stored ones; collect the offenders whose facts may change."""
     rows = [{"key": r[table.key], "props": _props(table, r, ds), "raw": r} for r in ds.rows.get(table.name, [])]
     stored: dict[Any, tuple[str, str]] = {}
-    keys = [r["key"] for r in rows]
+    keys = [r["key"] for r in rows] if present else []  # nothing to compare with in an empty label
     for start in range(0, len(keys), READ_BATCH):
         found = store.run(f"load/{table.name}_existing", {"keys": keys[start:start + READ_BATCH]})[0]
         stored.update(zip(found["keys"], zip(found["hashes"], found["offenders"])))
@@ -184,9 +184,11 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) ->
     summary = LoadSummary(resumed=bool(store.run("load/meta")[0]["pending"]))
     affected: set[str] = set()
     plans = []
+    present = store.run("load/label_counts")[0]
     for table in TABLES:
         summary.tables[table.name] = TableSummary()
-        plans.append(_plan(store, table, ds, summary.resumed, summary.tables[table.name], affected))
+        plans.append(_plan(store, table, ds, summary.resumed, summary.tables[table.name], affected,
+                           present[table.name]))
     if not any(p.new or p.merge for p in plans):
         return summary
     # A changed offence group or agency state can change any offender's facts.
