@@ -24,6 +24,7 @@ from . import cypher
 from .contract import QUALIFYING_GROUPS, RISK_LEVELS, TABLES, Table
 from .days import day_number
 from .derive import Derived, derive_offender
+from .errors import AccessDenied
 from .store import Store
 from .validate import Dataset
 
@@ -179,6 +180,8 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) ->
     Only valid rows are in `ds.rows`; the caller decides whether a data set with
     problems may load at all (the CLI refuses unless --skip-invalid).
     """
+    if not store.user.is_admin:
+        raise AccessDenied(f"Loading data needs the admin role; {store.user.name} is {store.user.role}.")
     report = progress or (lambda step, done, total: None)
     apply_schema(store)
     summary = LoadSummary(resumed=bool(store.run("load/meta")[0]["pending"]))

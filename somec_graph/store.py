@@ -80,25 +80,29 @@ class Store:
         """Run Cypher text. `graph=True` turns nodes, relationships and paths into plain
         structures (`Record.data()`); our own statements return plain values and skip
         that conversion, which costs more than the query on large column lists."""
+        records, _ = self._records(text, params, write)
+        return [r.data() for r in records] if graph else [dict(r.items()) for r in records]
+
+    def _records(self, text: str, params: dict[str, Any] | None, write: bool) -> tuple[list[neo4j.Record], list[str]]:
         try:
-            return self._execute(text, params, write, graph)
+            return self._execute(text, params, write)
         except StoreUnavailable:
             # The embedded server died (killed, machine asleep): start it again on the
             # same port and retry once; statements are idempotent, so a retry is safe.
             if not self.settings.embedded or not embedded.recover(self.settings):
                 raise
             wait_ready(self)
-            return self._execute(text, params, write, graph)
+            return self._execute(text, params, write)
 
-    def _execute(self, text: str, params: dict[str, Any] | None, write: bool, graph: bool = False) -> list[dict]:
+    def _execute(self, text: str, params: dict[str, Any] | None, write: bool) -> tuple[list[neo4j.Record], list[str]]:
         if self.settings.embedded:
             embedded.touch(self.settings.data_dir)
         with translate_errors(self.uri, self.database):
-            records, _, _ = self.driver.execute_query(
+            records, summary, keys = self.driver.execute_query(
                 text, {**(params or {}), "scope": self.scope}, database_=self.database,  # ours wins
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
             )
-        return [r.data() for r in records] if graph else [dict(r.items()) for r in records]
+        return records, list(keys)
 
     def frame(self, name: str, params: dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a read statement and return a DataFrame with its declared columns."""
@@ -118,11 +122,26 @@ class Store:
         check_read_only(text)
         return self.run_text(text, params, graph=True)
 
+    def user_records(self, text: str, params: dict[str, Any],
+                     statement: cypher.Statement | None = None) -> tuple[list[neo4j.Record], list[str]]:
+        """A user's query with nodes and relationships intact (for drawing), under `check_access`."""
+        self.check_access(statement)
+        check_read_only(text)
+        return self._records(text, params, False)
+
     def run_named(self, statement: cypher.Statement, raw: dict[str, str]) -> list[dict]:
         """A named analyst query with text parameters: role-checked, bound, read-only."""
-        if statement.access != "aggregate":
-            self.require_detail(f"The query {statement.name.split('/')[-1]!r}")
+        self.check_access(statement)
         return self.run_user_query(statement.text, statement.bind(raw))
+
+    def check_access(self, statement: cypher.Statement | None) -> None:
+        """Named queries listing offenders need a role that sees them; free-text Cypher
+        (`statement` None) could read around the jurisdiction, so it is for admins only."""
+        if statement is None:
+            if not self.user.is_admin:
+                raise AccessDenied("Free-text Cypher is for admins only; pick a named query instead.")
+        elif statement.access != "aggregate":
+            self.require_detail(f"The query {statement.short_name!r}")
 
     def write_batches(self, name: str, rows: list[dict], batch_size: int, **extra: Any) -> None:
         """`UNWIND $rows` statement over `rows` in batches, one transaction each.

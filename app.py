@@ -1,0 +1,43 @@
+"""somec-graph dashboard: `somec-graph app` (or `streamlit run app.py`).
+
+The navigation entry only: each page in app_pages/ is thin and calls the cached
+reads in somec_graph.dashboard and the builders in somec_graph.views.
+"""
+
+from pathlib import Path
+
+import streamlit as st
+
+from somec_graph import dashboard
+
+HERE = Path(__file__).resolve().parent
+# A local favicon: a ":material/...:" page icon would otherwise become a favicon fetched from a font CDN.
+st.set_page_config(page_title="somec-graph", page_icon=str(HERE / "app_pages" / "favicon.png"), layout="wide",
+                   initial_sidebar_state="expanded",
+                   menu_items={"Get help": None, "Report a bug": None,
+                               "About": "somec-graph: offenders' movements between European states and where "
+                                        "information fails to follow them. Synthetic data only."})
+
+dashboard.current_user()  # the login form, when users are configured, before anything else
+dashboard.account_sidebar()
+
+# The default page is served at the root URL.
+PAGES = {
+    "Supervisors": [
+        st.Page(HERE / "app_pages" / "1_overview.py", title="Overview", icon=":material/dashboard:", default=True),
+    ],
+    "Analysts": [
+        st.Page(HERE / "app_pages" / "2_movement_explorer.py", title="Movement explorer", icon=":material/route:",
+                url_path="movement_explorer"),
+        st.Page(HERE / "app_pages" / "3_networks.py", title="Networks", icon=":material/hub:", url_path="networks"),
+        st.Page(HERE / "app_pages" / "4_query_console.py", title="Query console", icon=":material/terminal:",
+                url_path="query_console"),
+    ],
+    "Data": [
+        st.Page(HERE / "app_pages" / "5_data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    ],
+}
+
+page = st.navigation(PAGES)
+dashboard.audit_view(page.title)
+page.run()

@@ -1,0 +1,111 @@
+"""The dashboard with users configured: login, roles, jurisdiction, session timeout, audit.
+
+Users are added to the session's data folder for this module only (a dashboard
+with users always asks for a login), and removed afterwards.
+"""
+
+from __future__ import annotations
+
+import csv
+import time
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from somec_graph import audit, users
+from somec_graph.contract import SEED_DIR
+from somec_graph.dashboard import SESSION_KEY
+from somec_graph.store import Store
+from test_app import REPO, TIMEOUT, ensure_seed, texts
+
+PASSWORD = "correct horse battery staple"
+PAGES = REPO / "app_pages"
+
+
+@pytest.fixture(scope="module")
+def with_users(session_store: Store) -> Iterator[Path]:
+    ensure_seed(session_store)
+    data_dir = session_store.settings.data_dir
+    for name, role, states in (("ana", "analyst", ["DE"]), ("sue", "supervisor", None)):
+        users.add_user(data_dir, name, role, PASSWORD, states=states)
+    yield data_dir
+    for name in ("ana", "sue"):
+        users.remove_user(data_dir, name)
+
+
+def login(name: str, password: str = PASSWORD) -> AppTest:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT).run()
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def seed_offenders_involving(state: str) -> set[str]:
+    """Worked out from the seed CSV files, not by the code under test."""
+    agencies = {r["agency_id"]: r["state"] for r in csv.DictReader(open(SEED_DIR / "agencies.csv"))}
+    found: set[str] = set()
+    for r in csv.DictReader(open(SEED_DIR / "convictions.csv")):
+        if r["state"] == state:
+            found.add(r["offender_id"])
+    for r in csv.DictReader(open(SEED_DIR / "movements.csv")):
+        if state in (r["from_state"], r["to_state"]):
+            found.add(r["offender_id"])
+    for r in csv.DictReader(open(SEED_DIR / "exchanges.csv")):
+        if state in (agencies[r["sender"]], agencies[r["recipient"]]):
+            found.add(r["offender_id"])
+    return found
+
+
+def test_nothing_without_a_login(with_users: Path) -> None:
+    at = AppTest.from_file(str(REPO / "app.py"), default_timeout=TIMEOUT).run()
+    assert not at.exception
+    assert at.text_input(key="login_password")
+    assert not at.metric and not at.dataframe
+
+
+def test_a_page_opened_directly_asks_for_a_login_too(with_users: Path) -> None:
+    at = AppTest.from_file(str(PAGES / "2_movement_explorer.py"), default_timeout=TIMEOUT).run()
+    assert at.text_input(key="login_password") and not at.dataframe
+
+
+def test_wrong_password_is_refused_and_audited(with_users: Path) -> None:
+    at = login("ana", "not the password at all")
+    assert any("Wrong user name or password" in e.value for e in at.error)
+    assert not at.metric
+    entries = audit.show(with_users, user="ana", action="login failed")
+    assert len(entries) >= 1 and PASSWORD not in entries.to_csv() and "not the password" not in entries.to_csv()
+
+
+def test_supervisor_sees_aggregates_but_no_offender(with_users: Path) -> None:
+    at = login("sue")
+    assert not at.exception and at.metric, "the Overview shows its figures"
+    at.switch_page(str(PAGES / "2_movement_explorer.py")).run()
+    assert any("aggregates only" in e.value for e in at.error)
+    assert "OFF-" not in texts(at)
+
+
+def test_analyst_sees_only_offenders_of_their_jurisdiction(with_users: Path) -> None:
+    at = login("ana")
+    at.switch_page(str(PAGES / "2_movement_explorer.py")).run()
+    assert not at.exception
+    options = {option.split(" · ")[0] for option in at.selectbox(key="explorer_offender").options}
+    assert options == seed_offenders_involving("DE")
+
+
+def test_session_times_out(with_users: Path) -> None:
+    at = login("ana")
+    assert at.session_state[SESSION_KEY]["user"].name == "ana"
+    at.session_state[SESSION_KEY]["seen"] = time.time() - (users.SESSION_IDLE_MINUTES + 1) * 60
+    at.run()
+    assert at.text_input(key="login_password")
+    assert any("sign in again" in i.value for i in at.info)
+
+
+def test_views_and_logins_are_in_an_intact_audit_log(with_users: Path) -> None:
+    login("ana")
+    entries = audit.show(with_users, user="ana")
+    assert {"login", "view"} <= set(entries["action"])
+    assert audit.verify(with_users) == []

@@ -1,0 +1,200 @@
+"""The dashboard's pure builders (somec_graph.views): escaping, offline HTML, safe CSV, colours."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+
+import networkx as nx
+import pandas as pd
+import pytest
+
+from somec_graph import views as v
+from somec_graph.analysis.gaps import STATUSES
+
+EVIL = "<img src=x onerror=alert(1)>"
+EVIL_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
+
+
+def _ours(page: str) -> str:
+    """The generated HTML without the inlined vis-network library text."""
+    js, css = v.vis_library_text()
+    assert js in page and css in page, "vis-network must be inlined, not linked"
+    return page.replace(js, "").replace(css, "")
+
+
+def _ego_graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph(offender_id="OFF-1")
+    G.add_node("offender:OFF-1", kind="offender", label="OFF-1", title=f"OFF-1\nNationality: RO\nNote: {EVIL}")
+    G.add_node("state:DE", kind="state", label="DE", title="Germany\nState DE")
+    G.add_node("state:RO", kind="state", label="RO", title="Romania")
+    G.add_node("agency:X", kind="agency", label=EVIL, title=f"{EVIL}\npolice agency in DE")
+    G.add_node("exchange:E1", kind="exchange", label="SIS alert", title="Exchange E1</script><script>alert(2)</script>")
+    G.add_node("offender:OFF-2", kind="co_defendant", label="OFF-2", title="Co-defendant OFF-2")
+    G.add_edge("state:RO", "state:DE", key="M1", kind="movement", status="unnotified", title="Movement M1")
+    G.add_edge("state:DE", "state:RO", key="M2", kind="movement", status=None, title="Movement M2")
+    G.add_edge("agency:X", "exchange:E1", kind="sent", status=None)
+    G.add_edge("exchange:E1", "offender:OFF-1", kind="about", status=None)
+    return G
+
+
+def test_ego_network_escapes_every_data_value() -> None:
+    page = v.ego_network_html(_ego_graph(), "OFF-1")
+    ours = _ours(page)
+    assert EVIL not in page
+    assert "<img" not in ours.lower()
+    assert "alert(2)</script>" not in page
+    # Titles are escaped HTML inside JSON whose <, > and & are escaped again for the <script> element.
+    nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", ours).group(1))
+    agency = next(n for n in nodes if n["id"] == "agency:X")
+    assert agency["title"] == f"{EVIL_ESCAPED}<br>police agency in DE"
+    assert agency["label"] == EVIL  # drawn on the canvas as text, never parsed as HTML
+    ego = next(n for n in nodes if n["id"] == "offender:OFF-1")
+    assert ego["borderWidth"] == 3 and ego["size"] > 20
+
+
+def test_ego_network_colours_by_kind_and_gap_status_with_a_legend() -> None:
+    page = v.ego_network_html(_ego_graph(), "OFF-1")
+    ours = _ours(page)
+    edges = json.loads(re.search(r"var edges = (\[.*?\]);\n", ours).group(1))
+    colours = {e["from"] + ">" + e["to"]: e["color"]["color"] for e in edges}
+    assert colours["state:RO>state:DE"] == v.STATUS_COLORS["unnotified"]
+    assert colours["state:DE>state:RO"] == v.STATUS_COLORS[v.NOT_COUNTED]
+    assert colours["agency:X>exchange:E1"] == v.OTHER_LINK
+    nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", ours).group(1))
+    assert {n["id"]: n["color"]["background"] for n in nodes}["state:DE"] == v.KIND_COLORS["state"]
+    legend = re.search(r'<div id="legend"[^>]*>(.*?)</div>', ours, re.S).group(1)
+    for word in ("offender", "state", "agency", "exchange", "co-defendant", "never notified"):
+        assert word in legend
+
+
+def test_network_html_is_offline() -> None:
+    page = v.ego_network_html(_ego_graph(), "OFF-1")
+    ours = _ours(page)
+    assert not re.search(r"https?:|//[a-z0-9.-]+\.[a-z]{2,}/", ours, re.I), "our own HTML must name no URL at all"
+    assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page, re.I)
+    assert "@import" not in page and "url(http" not in page.replace(" ", "")
+    assert "bootstrap" not in page.lower() and "cdn" not in ours.lower()
+    assert "default-src 'none'" in page  # CSP: the page may fetch nothing
+    js, css = v.vis_library_text()
+    # The library may mention URLs (licence comments, the SVG namespace) but never loads one.
+    assert not re.search(r"""(src|href)\s*=\s*["']https?:""", js + css)
+    assert "url(http" not in css.replace(" ", "").replace('"', "").replace("'", "")
+
+
+def test_co_offender_network_highlights_mobile_groups() -> None:
+    G = nx.Graph()
+    G.add_node("OFF-1", nationality="RO", risk_level="high")
+    G.add_node("OFF-2", nationality="RO", risk_level="low")
+    G.add_node(EVIL, nationality="BG", risk_level="low")
+    G.add_edge("OFF-1", "OFF-2", cases=["CASE-1"], weight=1)
+    G.add_edge("OFF-2", EVIL, cases=[EVIL], weight=1)
+    table = pd.DataFrame({"offender_id": ["OFF-1", "OFF-2", EVIL], "community": [1, 1, 2],
+                          "degree": [1, 2, 1], "betweenness": [0.0, 1.0, 0.0]})
+    page = v.co_offender_html(G, table, {"OFF-1": ["1"], "OFF-2": ["1"]})
+    ours = _ours(page)
+    assert EVIL not in page and "<img" not in ours.lower()
+    nodes = {n["id"]: n for n in json.loads(re.search(r"var nodes = (\[.*?\]);\n", ours).group(1))}
+    assert nodes["OFF-1"]["color"]["border"] == v.MOBILE_COLOR and nodes["OFF-1"]["borderWidth"] == 4
+    assert nodes[EVIL]["color"]["border"] != v.MOBILE_COLOR
+    assert nodes["OFF-1"]["color"]["background"] == v.community_color(1) != v.community_color(2)
+    edges = json.loads(re.search(r"var edges = (\[.*?\]);\n", ours).group(1))
+    assert {(e["from"], e["to"]): e["color"]["color"] for e in edges}[("OFF-1", "OFF-2")] == v.MOBILE_COLOR
+
+
+def test_result_graph_html_escapes_properties() -> None:
+    G = nx.MultiDiGraph()
+    G.add_node("#1", kind="agency", label=EVIL, title=f"Agency\nname: {EVIL}")
+    G.add_node("#2", kind="state", label="DE", title="State")
+    G.add_edge("#1", "#2", title="IN")
+    page = v.result_graph_html(G)
+    assert EVIL not in page and EVIL_ESCAPED in page.replace("\\u0026", "&")
+
+
+def test_tooltips_and_captions_escape() -> None:
+    assert v.title_html(f"a\n{EVIL}") == f"a<br>{EVIL_ESCAPED}"
+    assert "<" not in v.script_json({"x": "</script>"})
+
+
+def test_maps_are_local_geometry_coloured_by_status() -> None:
+    states = pd.DataFrame({"code": ["RO", "DE", "XX"], "name": ["Romania", EVIL, "Nowhere"],
+                           "lat": [44.43, 52.52, None], "lon": [26.10, 13.40, None]})
+    journey = pd.DataFrame({"movement_id": ["M1", "M2", "M3"], "from_state": ["RO", "DE", "DE"],
+                            "to_state": ["DE", "RO", "XX"], "arrival_date": ["2020-01-01", "2021-01-01", "2022-01-01"],
+                            "days_stayed": [366, 365, None], "status": ["late", None, "known"],
+                            "lag_days": [40, None, 0]})
+    spec = v.journey_map(journey, states).to_dict()
+    text = json.dumps(spec)
+    assert not re.search(r"https?://(?!vega\.github\.io/schema/)", text), "no URL but the Vega-Lite schema id"
+    assert '"url"' not in text and "geoshape" not in text  # no remote data, no tiles
+    arcs = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    assert arcs["encoding"]["color"]["scale"]["range"] == [v.STATUS_COLORS["late"], v.STATUS_COLORS[v.NOT_COUNTED]]
+    rows = spec["datasets"][arcs["data"]["name"]]
+    assert {r["arc"] for r in rows} == {1, 2}  # XX has no coordinates: no arc
+    flow = pd.DataFrame({"from_state": ["RO", "DE"], "to_state": ["DE", "RO"], "movements": [10, 2],
+                         "gap_rate": [0.5, None]})
+    flow_spec = v.state_flow_map(flow, states).to_dict()
+    lines = [layer for layer in flow_spec["layer"] if layer.get("mark", {}).get("type") == "line"]
+    assert any("strokeWidth" in layer["encoding"] for layer in lines)
+    assert v.state_flow_map(flow.iloc[0:0], states) is None
+    assert v.journey_map(journey[journey["to_state"] == "XX"].assign(from_state="XX"), states) is None
+
+
+def test_network_layouts_are_computed_in_python() -> None:
+    page = v.ego_network_html(_ego_graph(), "OFF-1")
+    nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", _ours(page)).group(1))
+    assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes)
+    options = json.loads(re.search(r"var options = (\{.*?\});\n", _ours(page)).group(1))
+    assert options["physics"]["enabled"] is False
+    G = nx.Graph([(i, i + 1) for i in range(0, 40, 2)])
+    pos = v.packed_layout(G)
+    assert len(set(pos.values())) == 40 and pos == v.packed_layout(G)  # distinct and deterministic
+
+
+def test_safe_csv_neutralises_formulas() -> None:
+    frame = pd.DataFrame({"=cmd": ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "DE", "a=b"],
+                          "count": [1, -2, 3, 4, 5, 6]})
+    rows = list(csv.reader(io.StringIO(v.safe_csv(frame).decode("utf-8"))))
+    assert rows[0] == ["'=cmd", "count"]
+    assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(\"x\")", "'+1", "'-2+3", "'@SUM(A1)", "DE", "a=b"]
+    assert [r[1] for r in rows[1:]] == ["1", "-2", "3", "4", "5", "6"]  # numbers stay numbers
+
+
+def test_status_colours_are_one_table() -> None:
+    assert set(STATUSES) <= set(v.STATUS_COLORS) and set(v.STATUS_LABELS) == set(v.STATUS_COLORS)
+    assert len(set(v.STATUS_COLORS.values())) == len(v.STATUS_COLORS)
+    assert v.status_color(None) == v.STATUS_COLORS[v.NOT_COUNTED]
+    assert v.gap_rate_color(0.0) == v.GAP_RATE_RANGE[0] and v.gap_rate_color(1.0) == v.GAP_RATE_RANGE[-1]
+
+
+def test_charts_render_to_vega_specs() -> None:
+    matrix = pd.DataFrame({"from_state": ["RO", "PL"], "to_state": ["DE", "DE"], "movements": [10, 4],
+                           "known": [1, 0], "notified": [2, 1], "late": [3, 1], "unnotified": [4, 2],
+                           "pending": [0, 0], "gap_rate": pd.array([0.7, 0.75], dtype="Float64"),
+                           "median_lag_days": pd.array([40.0, None], dtype="Float64")})
+    heat = v.gap_heatmap(matrix, {"DE": "Germany"}).to_dict()
+    assert heat["encoding"]["x"]["field"] == "to_state" and heat["encoding"]["y"]["field"] == "from_state"
+    yearly = matrix.rename(columns={"from_state": "year"}).drop(columns="to_state").assign(year=["2020", "2021"])
+    assert v.status_mix_chart(yearly).to_dict()["encoding"]["color"]["scale"]["range"] == \
+        [v.STATUS_COLORS[s] for s in v.STATUS_ORDER]
+    v.trend_chart(yearly).to_dict()
+    table = v.corridor_table(matrix, {"DE": "Germany"})
+    assert table["corridor"].tolist() == ["RO → Germany", "PL → Germany"]
+    worst = v.worst_receiving_state(matrix, min_arrivals=1)
+    assert worst["state"] == "DE" and worst["arrivals"] == 14
+
+
+def test_overview_caption_is_plain_language() -> None:
+    text = v.overview_caption({"arrivals": 1240, "gaps": 880, "gap_rate": 0.71, "as_of": "2025-12-31"}, 30,
+                              group="violent", min_risk="high", states=["DE"], date_from="2020-01-01")
+    assert text.startswith("Of 1,240 arrivals of offenders convicted of a violent offence assessed high risk or "
+                           "above to or from DE since 2020-01-01, 71% were not notified within 30 days")
+    empty = v.overview_caption({"arrivals": 0}, 30)
+    assert "No arrivals" in empty and "widen the period" in empty
+
+
+@pytest.mark.parametrize("count, limit, big", [(500, 500, False), (501, 500, True), (3, 2, True)])
+def test_too_many_nodes(count: int, limit: int, big: bool) -> None:
+    assert v.too_many_nodes(count, limit) is big
