@@ -33,6 +33,7 @@ from somec_graph.contract import SEED_DIR
 from somec_graph.load import load_dataset
 from somec_graph.store import Store
 from somec_graph.validate import validate
+from test_app_login import seed_offenders_involving
 
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "test-artifacts" / "screenshots"
@@ -351,3 +352,55 @@ def test_markup_in_the_data_renders_as_text(visit: Visit, session_store: Store, 
     visit.screenshot("6-markup-as-text")
     visit.check_clean()
     assert json.dumps(visit.dialogs) == "[]"
+
+
+# --- login, roles and jurisdiction in a real browser ---------------------------------
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def with_users(session_store: Store) -> Iterator[None]:
+    from somec_graph import users
+
+    data_dir = session_store.settings.data_dir
+    users.add_user(data_dir, "sue", "supervisor", PASSWORD)
+    users.add_user(data_dir, "ana", "analyst", PASSWORD, states=["DE"])
+    yield
+    for name in ("sue", "ana"):
+        users.remove_user(data_dir, name)
+
+
+def _sign_in(v: Visit, name: str, path: str = "") -> None:
+    v.page.goto(f"{v.base}/{path}", wait_until="domcontentloaded")
+    v.page.get_by_label("User name").fill(name, timeout=RENDER_TIMEOUT_MS)
+    v.page.get_by_label("Password", exact=True).fill(PASSWORD)
+    v.page.get_by_role("button", name="Sign in").click()
+
+
+def test_login_roles_and_jurisdiction_in_the_browser(visit: Visit, with_users: None) -> None:
+    visit.page.goto(visit.base, wait_until="domcontentloaded")
+    visit.page.get_by_role("button", name="Sign in").wait_for(timeout=RENDER_TIMEOUT_MS)
+    assert visit.page.locator('[data-testid="stMetric"]').count() == 0, "nothing is shown before a login"
+
+    _sign_in(visit, "sue")
+    _overview(visit)  # a supervisor sees the aggregates
+    assert not re.search(r"\bOFF-\d+", visit.all_text())
+    # Navigate as a person does: a new page load would be a new session (and a new login).
+    visit.page.get_by_role("link", name="Movement explorer").click()
+    visit.page.get_by_text("sees aggregates only").wait_for(timeout=RENDER_TIMEOUT_MS)
+    assert not re.search(r"\bOFF-\d+", visit.all_text())
+    visit.screenshot("7-supervisor-refused-offender-detail")
+
+    other = Visit(visit.context.browser, visit.base)  # a second person, in a fresh session
+    try:
+        _sign_in(other, "ana")
+        _overview(other)
+        other.page.get_by_role("link", name="Movement explorer").click()
+        _explorer(other)
+        shown = re.search(r"(OFF-\d+) — national of", other.all_text())
+        assert shown and shown.group(1) in seed_offenders_involving("DE")
+        other.screenshot("8-analyst-explorer")
+        other.check_clean()
+    finally:
+        other.close()
