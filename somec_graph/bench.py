@@ -35,7 +35,7 @@ from . import embedded
 from .analysis import gaps, networks, paths
 from .config import load_settings
 from .contract import SEED_DIR, TABLES
-from .load import LINK_COLUMNS, _props, load_dataset
+from .load import LINK_COLUMNS, _props
 from .output import render
 from .store import Store, open_store
 from .synth import generate

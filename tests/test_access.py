@@ -100,7 +100,7 @@ def test_supervisor_gets_aggregates(scoped: Store) -> None:
 def test_a_parameter_cannot_widen_the_scope(scoped: Store) -> None:
     store = scoped.as_user(ANALYST)
     # the store's own $scope wins over anything passed in
-    rows = store.run(f"queries/offender_list", {"prefix": None, "limit": 10, "scope": None})
+    rows = store.run("queries/offender_list", {"prefix": None, "limit": 10, "scope": None})
     assert [r["offender_id"] for r in rows] == ["P1", "P3"]
 
 

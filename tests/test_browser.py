@@ -29,10 +29,10 @@ from urllib.parse import urlparse
 
 import pytest
 
-from somec_graph.contract import SEED_DIR
 from somec_graph.load import load_dataset
 from somec_graph.store import Store
 from somec_graph.validate import validate
+from test_app import ensure_seed
 from test_app_login import seed_offenders_involving
 
 REPO = Path(__file__).resolve().parent.parent
@@ -51,15 +51,6 @@ try:  # required, not optional: a skipped browser test would hide a missing inst
     from playwright import sync_api
 except ImportError:  # pragma: no cover - reported by the app_url fixture
     sync_api = None
-
-
-def ensure_seed(store: Store) -> None:
-    counts = store.frame("queries/counts")
-    offenders = counts[(counts["kind"] == "node") & (counts["name"] == "Offender")]["count"].sum()
-    meta = store.run("load/meta")[0]
-    if offenders == 2000 and meta["version"] and not meta["pending"]:
-        return
-    load_dataset(store, validate(SEED_DIR))
 
 
 def _free_port() -> int:

@@ -21,7 +21,7 @@ from ..days import to_day
 from ..errors import SomecGraphError
 from ..store import Store
 from .paths import offender_facts
-from .gaps import GAP_STATUSES, arrival_groups, resolve_as_of, status
+from .gaps import GAP_STATUSES, arrival_groups, status
 
 STATE_FLOW_COLUMNS = ["state", "in_movements", "out_movements", "in_strength", "out_strength", "betweenness"]
 CO_OFFENDER_COLUMNS = ["offender_id", "community", "degree", "betweenness"]
