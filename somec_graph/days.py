@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from .errors import SomecGraphError
@@ -16,6 +17,8 @@ def day_number(d: date) -> int:
 def to_day(iso: str, what: str = "date") -> int:
     """`2021-06-01` -> 18779; a clear error for anything else."""
     try:
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", iso):  # fromisoformat also takes 20200310, 2020W101
+            raise ValueError
         return day_number(date.fromisoformat(iso))
     except (TypeError, ValueError):
         raise SomecGraphError(f"{what} {iso!r} is not a date in the form YYYY-MM-DD.") from None

@@ -38,7 +38,7 @@ class Problem:
     reason: str
 
     def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" + (f": column {self.column}" if self.column else "")
+        where = self.file + (f":{self.line}" if self.line else "") + (f": column {self.column}" if self.column else "")
         shown = self.value if len(self.value) <= 60 else self.value[:57] + "..."
         return f"{where}: {shown!r}: {self.reason}" if self.value else f"{where}: {self.reason}"
 
@@ -278,6 +278,11 @@ def validate(folder: Path, reference_dir: Path = SEED_DIR) -> Dataset:
             path = reference_dir / table.file
         if not path.is_file():
             ds.rows[table.name] = []
+            if table.name == "offenders":
+                ds.problems.append(Problem(table.file, 0, "", "", "the data set has no offenders.csv; "
+                                           "every other file refers to it"))
+            elif not table.reference:
+                ds.warnings.append(Problem(table.file, 0, "", "", "missing: the data set has no such rows"))
             continue
         _validate_table(table, path, keys, ds)
     return ds

@@ -228,3 +228,16 @@ def test_cli_csv_is_spec_exact(gap_store: Store) -> None:
         "RO,DE,12,2,2,1,6,1,0.636364,30\n")
     result = run_cli("gaps", "ecris", "--format", "csv", "--as-of", AS_OF, "--window-days", "60")
     assert "C-E6,E6,DE,PL,notified,59\n" in result.stdout
+
+
+def test_state_filter_accepts_the_eu_aliases(gap_store: Store) -> None:
+    # SPEC §2: UK and EL are accepted on input and mean GB and GR
+    assert gaps.matrix(gap_store, as_of=AS_OF, states=["uk"]).empty
+    assert gaps.arrival_groups(gap_store, "pair", as_of=AS_OF, states=["EL"]).empty
+    assert int(gaps.matrix(gap_store, as_of=AS_OF, states=["de", "UK"])["movements"].sum()) == 12
+
+
+@pytest.mark.parametrize("value", ["20210301", "2021W101", "2021-3-1", "2021-03-01T00:00"])
+def test_cli_dates_must_be_yyyy_mm_dd(gap_store: Store, value: str) -> None:
+    result = run_cli("gaps", "arrivals", "--as-of", value)
+    assert result.returncode != 0 and "YYYY-MM-DD" in result.stderr and "Traceback" not in result.stderr

@@ -264,3 +264,12 @@ def test_unclosed_quote_is_reported_where_the_record_starts(tmp_path: Path) -> N
     first = ds.problems[0]
     assert (first.file, first.line, first.column, first.value) == ("offenders.csv", 5, "", "")
     assert first.reason.startswith("not valid CSV")
+
+
+def test_a_missing_offenders_file_is_a_problem_and_other_missing_files_are_named(tmp_path: Path) -> None:
+    write_dataset(tmp_path, {"agencies": [{"agency_id": "DE-POL", "name": "DE police", "state": "DE",
+                                           "kind": "police"}]})
+    ds = validate(tmp_path)
+    assert [(p.file, p.reason) for p in ds.problems] == [
+        ("offenders.csv", "the data set has no offenders.csv; every other file refers to it")]
+    assert {w.file for w in ds.warnings} == {"convictions.csv", "movements.csv", "exchanges.csv"}

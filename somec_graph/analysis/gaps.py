@@ -16,7 +16,7 @@ from typing import Any, Iterable
 
 import pandas as pd
 
-from ..contract import RISK_LEVELS
+from ..contract import RISK_LEVELS, STATE_ALIASES
 from ..days import to_day, to_iso
 from ..errors import SomecGraphError
 from ..store import Store
@@ -153,7 +153,7 @@ def arrival_groups(store: Store, by: str = "pair", *, window_days: int = 30, as_
         raise SomecGraphError(f"--group must be violent or sexual, not {group!r}.")
     if min_risk is not None and min_risk not in RISK_LEVELS:
         raise SomecGraphError(f"--min-risk must be one of {', '.join(RISK_LEVELS)}, not {min_risk!r}.")
-    codes = sorted({s.strip().upper() for s in states or () if s.strip()}) or None
+    codes = sorted({STATE_ALIASES.get(s.strip().upper(), s.strip().upper()) for s in states or () if s.strip()}) or None
     params = {
         "by": by, "as_of": resolve_as_of(store, as_of), "window_days": window_days,
         "from_day": to_day(date_from, "--from") if date_from else None,
