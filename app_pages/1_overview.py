@@ -20,13 +20,13 @@ with db.guard(), st.spinner("Computing the gaps ..."):
     matrix = db.gap_matrix(key, ft)
     trend = db.yearly(key, ft)
     mechanisms = db.mechanisms(key, f.date_from, f.date_to, f.states, f.min_risk)
-    offenders = db.offender_list(key)
+    offenders = db.offenders_by_risk(key)
     names = dict(zip(*[db.states(key)[c] for c in ("code", "name")]))
 
 at_risk = offenders if not f.min_risk else offenders[
     offenders["risk_level"].map(db.risk_levels().index) >= db.risk_levels().index(f.min_risk)]
 c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric("Offenders", v.fmt_int(len(at_risk)), border=True,
+c1.metric("Offenders", v.fmt_int(int(at_risk["offenders"].sum())), border=True,
           help="Offenders in the data set (at or above the chosen minimum risk level).")
 c2.metric("Counted arrivals", v.fmt_int(kpis["arrivals"]), border=True,
           help="Arrivals of offenders who had a violent or sexual conviction by the day they arrived.")

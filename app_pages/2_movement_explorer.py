@@ -35,6 +35,7 @@ offender_id = left.selectbox("Offender (type to search by id)", ids, key="explor
                              help="Type part of an id, e.g. 000123, to narrow the suggestions.")
 window = int(right.number_input("Notification window (days)", 0, 365, 30, key="explorer_window"))
 st.query_params["offender"] = offender_id
+db.audit_view("Movement explorer", offender_id=offender_id)  # who looked at whom
 
 row = info.loc[offender_id]
 with db.guard(), st.spinner("Reading the journey ..."):

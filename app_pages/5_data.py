@@ -34,6 +34,9 @@ else:
                    "twice.")
 
 # --- upload and validate ---------------------------------------------------------------
+if not db.current_user().is_admin:
+    st.info("Loading data needs the admin role; ask an administrator to load new data.", icon=":material/lock:")
+    st.stop()
 st.subheader("1. Upload")
 st.caption("Files of the data contract: " + ", ".join(t.file for t in TABLES) + ". states.csv, "
            "offence_categories.csv and mechanisms.csv may be left out: the shipped reference tables are used.")
@@ -113,7 +116,7 @@ if st.button("Load into the graph", type="primary", disabled=blocked, icon=":mat
         summary = db.run_load(ds, progress)
     except SomecGraphError as exc:
         bar.empty()
-        st.error(f"{exc} The load stopped part-way: load the same data set again to complete it (nothing is counted "
+        st.error(f"{exc} If the load had started, load the same data set again to complete it (nothing is counted "
                  "twice).", icon=":material/error:")
         st.stop()
     bar.progress(1.0, text="Done.")

@@ -31,7 +31,7 @@ from neo4j.graph import Node, Path as GraphPath, Relationship
 from . import cypher
 from .config import load_settings
 from .contract import RISK_LEVELS, TABLES
-from .errors import SomecGraphError
+from .errors import AccessDenied, SomecGraphError
 from . import audit
 from .store import Store, open_store
 from .users import LOCAL_ADMIN, SESSION_IDLE_MINUTES, LoginThrottle, User, authenticate, login_required
@@ -127,7 +127,7 @@ def account_sidebar() -> None:
     st.sidebar.caption(f"Signed in as {user.name} ({user.role}{where}).")
     if st.sidebar.button("Sign out", key="sign_out"):
         audit_event("logout", {})
-        del st.session_state[SESSION_KEY]
+        st.session_state.clear()  # nothing of this user's (results, choices, uploads) may reach the next one
         st.rerun()
 
 
@@ -137,11 +137,12 @@ def audit_event(action: str, params: dict[str, Any], rows: int | None = None) ->
     audit.record(load_settings().data_dir, user.name, user.role, action, params, rows)
 
 
-def audit_view(page: str) -> None:
-    """Log a page view once per arrival on the page, not on every widget change."""
-    if st.session_state.get("somec_last_view") != page:
-        st.session_state["somec_last_view"] = page
-        audit_event("view", {"page": page})
+def audit_view(page: str, **detail: str) -> None:
+    """Log a page view (and which offender it shows) once per arrival, not on every widget change."""
+    seen = (page, tuple(sorted(detail.items())))
+    if st.session_state.get("somec_last_view") != seen:
+        st.session_state["somec_last_view"] = seen
+        audit_event("view", {"page": page, **detail})
 
 
 def audit_download(name: str) -> None:
@@ -179,6 +180,8 @@ def guard() -> Iterator[None]:
     try:
         yield
     except SomecGraphError as exc:
+        if isinstance(exc, AccessDenied):
+            audit_event("denied", {"reason": str(exc)})  # refused attempts are accountable too
         st.error(str(exc), icon=":material/error:")
         st.stop()
 
@@ -267,6 +270,11 @@ def states(data_key: str) -> pd.DataFrame:
 @st.cache_data(show_spinner=False, max_entries=8)
 def offender_list(data_key: str) -> pd.DataFrame:
     return get_store().frame("queries/offender_list", {"prefix": None, "limit": 10_000_000})
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def offenders_by_risk(data_key: str) -> pd.DataFrame:
+    return get_store().frame("queries/offenders_by_risk")
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

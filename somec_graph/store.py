@@ -72,8 +72,14 @@ class Store:
     # -- running statements --------------------------------------------------
 
     def run(self, name: str, params: dict[str, Any] | None = None, *, write: bool = False) -> list[dict]:
-        """Run `cypher/<name>.cypher` and return its rows as dicts."""
-        return self.run_text(cypher.load(name).text, params, write=write)
+        """Run `cypher/<name>.cypher` and return its rows as dicts.
+
+        A named analyst query (`queries/...`) is role-checked here too, so no
+        caller can list offenders to a role that sees aggregates only."""
+        statement = cypher.load(name)
+        if name.startswith("queries/"):
+            self.check_access(statement)
+        return self.run_text(statement.text, params, write=write)
 
     def run_text(self, text: str, params: dict[str, Any] | None = None, *, write: bool = False,
                  graph: bool = False) -> list[dict]:

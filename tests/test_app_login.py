@@ -85,6 +85,35 @@ def test_supervisor_sees_aggregates_but_no_offender(with_users: Path) -> None:
     at.switch_page(str(PAGES / "2_movement_explorer.py")).run()
     assert any("aggregates only" in e.value for e in at.error)
     assert "OFF-" not in texts(at)
+    assert not at.selectbox, "not even the offender picker may be drawn"
+    assert "offender" not in at.query_params
+    denied = audit.show(with_users, user="sue", action="denied")
+    assert len(denied) >= 1
+
+
+def test_only_an_admin_may_load(with_users: Path) -> None:
+    at = login("sue")
+    at.switch_page(str(PAGES / "5_data.py")).run()
+    assert not at.exception
+    assert any("admin role" in i.value for i in at.info)
+    assert not at.get("file_uploader")
+
+
+def test_signing_out_forgets_everything_of_the_session(with_users: Path) -> None:
+    at = login("ana")
+    at.switch_page(str(PAGES / "2_movement_explorer.py")).run()
+    assert at.selectbox(key="explorer_offender").value
+    at.button(key="sign_out").click().run()
+    assert at.text_input(key="login_password")
+    assert "explorer_offender" not in at.session_state and SESSION_KEY not in at.session_state
+
+
+def test_the_audit_log_says_which_offender_an_analyst_looked_at(with_users: Path) -> None:
+    at = login("ana")
+    at.switch_page(str(PAGES / "2_movement_explorer.py")).run()
+    offender = at.selectbox(key="explorer_offender").value
+    views = audit.show(with_users, user="ana", action="view")
+    assert any(offender in p for p in views["params"])
 
 
 def test_analyst_sees_only_offenders_of_their_jurisdiction(with_users: Path) -> None:
