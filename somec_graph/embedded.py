@@ -173,12 +173,23 @@ def _port(settings: Settings) -> int:
     return port
 
 
-def recover(settings: Settings) -> bool:
-    """Restart the server if it is gone; True when it was restarted."""
-    if read_state(settings.data_dir) is not None:
-        return False
-    ensure_running(settings)
-    return True
+def recover(settings: Settings, timeout_s: float = 20) -> bool:
+    """Make sure a server answers again after one stopped answering; True when worth retrying.
+
+    Just after the JVM dies its supervisor may not have noticed yet (it checks
+    every half second), so a state file with a closed port means "wait and
+    see", not "running".
+    """
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        state = read_state(settings.data_dir)
+        if state is None:
+            ensure_running(settings)
+            return True
+        if _port_open(state["bolt_port"]):
+            return True
+        time.sleep(0.3)
+    return False
 
 
 def _start(settings: Settings) -> dict:
@@ -298,7 +309,7 @@ def serve(data_dir: Path, bolt_port: int, idle_minutes: int, heap: str) -> int:
             if idle_s > idle_minutes * 60:
                 print(f"somec-graph: idle for {idle_minutes} min, stopping", flush=True)
                 break
-        time.sleep(0.2 if not published else 2)
+        time.sleep(0.2 if not published else 0.5)
     paths["server.json"].unlink(missing_ok=True)
     if java.poll() is None:
         java.terminate()  # the JVM's shutdown hook closes the database cleanly
