@@ -35,7 +35,7 @@ from . import embedded
 from .analysis import gaps, networks, paths
 from .config import load_settings
 from .contract import SEED_DIR, TABLES
-from .load import LINK_COLUMNS, _props
+from .load import LINK_COLUMNS, Lookups, _props
 from .output import render
 from .store import Store, open_store
 from .synth import generate
@@ -93,11 +93,12 @@ def _server_peak_rss_mb(data_dir: Path) -> float | None:
 def naive_load(store: Store, folder: Path) -> int:
     """One MERGE statement per row, through the same driver: what a first script does."""
     ds = validate(folder)
+    lookups = Lookups.of(ds)
     rows = 0
     for table in TABLES:
         links = LINK_COLUMNS.get(table.name, ())
         for r in ds.rows.get(table.name, []):
-            row = {"key": r[table.key], "props": _props(table, r, ds), **{c: r[c] for c in links}}
+            row = {"key": r[table.key], "props": _props(table, r, lookups), **{c: r[c] for c in links}}
             store.run(f"load/{table.name}", {"rows": [row]}, write=True)
             rows += 1
     return rows

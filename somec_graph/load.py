@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import weakref
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Any, Callable
@@ -65,7 +64,19 @@ def _day_name(column: str) -> str:
     return column[:-5] + "_day" if column.endswith("_date") else column + "_day"
 
 
-def _props(table: Table, row: dict[str, Any], ds: Dataset) -> dict[str, Any]:
+@dataclass(frozen=True)
+class Lookups:
+    """What rows are denormalised with: the group of each offence code, the state of each agency."""
+    groups: dict[str, str]
+    agency_states: dict[str, str]
+
+    @classmethod
+    def of(cls, ds: Dataset) -> "Lookups":
+        return cls({r["code"]: r["group"] for r in ds.rows.get("offence_categories", [])},
+                   {r["agency_id"]: r["state"] for r in ds.rows.get("agencies", [])})
+
+
+def _props(table: Table, row: dict[str, Any], lookups: Lookups) -> dict[str, Any]:
     """The node properties of one row: contract columns, day numbers, denormalised facts."""
     props: dict[str, Any] = {}
     for col in table.columns:
@@ -80,29 +91,17 @@ def _props(table: Table, row: dict[str, Any], ds: Dataset) -> dict[str, Any]:
     if table.name == "offenders":
         props["risk_rank"] = RISK_LEVELS.index(row["risk_level"]) + 1
     elif table.name == "convictions":
-        group = _lookup(ds, "offence_categories", "code")[row["offence_code"]]["group"]
+        group = lookups.groups[row["offence_code"]]
         props.update(group=group, qualifying=group in QUALIFYING_GROUPS)
     elif table.name == "exchanges":
-        agencies = _lookup(ds, "agencies", "agency_id")
         effective = row["received_date"] or row["sent_date"]
-        props.update(sender_state=agencies[row["sender"]]["state"],
-                     recipient_state=agencies[row["recipient"]]["state"],
+        props.update(sender_state=lookups.agency_states[row["sender"]],
+                     recipient_state=lookups.agency_states[row["recipient"]],
                      effective_date=effective.isoformat(), effective_day=day_number(effective),
                      year=row["sent_date"].year)
     props.pop(table.key)
     props["row_hash"] = hashlib.sha1(json.dumps(props, sort_keys=True, default=str).encode()).hexdigest()
     return props
-
-
-# Per table: the data set a lookup was built from (weakly: an id() could be reused by a later one) and the lookup.
-_LOOKUPS: dict[str, tuple[weakref.ref, dict[Any, dict[str, Any]]]] = {}
-
-
-def _lookup(ds: Dataset, table: str, key: str) -> dict[Any, dict[str, Any]]:
-    cached = _LOOKUPS.get(table)
-    if cached is None or cached[0]() is not ds:
-        cached = _LOOKUPS[table] = (weakref.ref(ds), {r[key]: r for r in ds.rows.get(table, [])})
-    return cached[1]
 
 
 def apply_schema(store: Store) -> None:
@@ -119,10 +118,11 @@ class _Plan:
     changed: list[Any] = field(default_factory=list)
 
 
-def _plan(store: Store, table: Table, ds: Dataset, resumed: bool, summary: TableSummary,
+def _plan(store: Store, table: Table, ds: Dataset, lookups: Lookups, resumed: bool, summary: TableSummary,
           affected: set[str], present: int) -> _Plan:
     """Compare the rows' hashes with the stored ones; collect the offenders whose facts may change."""
-    rows = [{"key": r[table.key], "props": _props(table, r, ds), "raw": r} for r in ds.rows.get(table.name, [])]
+    rows = [{"key": r[table.key], "props": _props(table, r, lookups), "raw": r}
+            for r in ds.rows.get(table.name, [])]
     stored: dict[Any, tuple[str, str]] = {}
     keys = [r["key"] for r in rows] if present else []  # nothing to compare with in an empty label
     for start in range(0, len(keys), READ_BATCH):
@@ -188,9 +188,10 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) ->
     affected: set[str] = set()
     plans = []
     present = store.run("load/label_counts")[0]
+    lookups = Lookups.of(ds)
     for table in TABLES:
         summary.tables[table.name] = TableSummary()
-        plans.append(_plan(store, table, ds, summary.resumed, summary.tables[table.name], affected,
+        plans.append(_plan(store, table, ds, lookups, summary.resumed, summary.tables[table.name], affected,
                            present[table.name]))
     if not any(p.new or p.merge for p in plans):
         return summary

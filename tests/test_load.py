@@ -17,7 +17,7 @@ import pytest
 from conftest import REPO, run_cli, wipe, write_dataset
 from datasets import Rows, base, counts_of, expected_counts
 from somec_graph.contract import TABLES_BY_NAME
-from somec_graph.load import LoadSummary, _props, load_dataset
+from somec_graph.load import LoadSummary, Lookups, _props, load_dataset
 from somec_graph.store import Store
 from somec_graph.validate import validate
 
@@ -180,7 +180,7 @@ def test_lookups_follow_the_data_set(tmp_path: Path) -> None:
 
     def recipient_state_of_e1(folder: Path) -> str:
         ds = validate(folder)  # dropped on return: the next data set may get the same id()
-        return _props(exchanges, ds.rows["exchanges"][0], ds)["recipient_state"]
+        return _props(exchanges, ds.rows["exchanges"][0], Lookups.of(ds))["recipient_state"]
 
     for _ in range(10):
         assert recipient_state_of_e1(tmp_path / "a") == "DE"
