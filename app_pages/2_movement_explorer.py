@@ -78,24 +78,23 @@ else:
                        icon=":material/download:", on_click=db.audit_download,
                        args=(f"journey-{offender_id}.csv",))
 
+def table_section(title: str, frame, empty: str) -> None:
+    """A heading, then the table or a sentence saying why there is none."""
+    st.subheader(title)
+    if frame.empty:
+        st.info(empty)
+    else:
+        st.dataframe(frame, hide_index=True, width="stretch")
+
+
 c1, c2 = st.columns(2)
 with c1:
-    st.subheader("Convictions")
-    if tables["convictions"].empty:
-        st.info("No convictions recorded.")
-    else:
-        st.dataframe(tables["convictions"], hide_index=True, width="stretch")
+    table_section("Convictions", tables["convictions"], "No convictions recorded.")
 with c2:
-    st.subheader("Agencies involved")
-    if tables["agencies"].empty:
-        st.info("No agency has sent, received or detected anything about this offender.")
-    else:
-        st.dataframe(tables["agencies"], hide_index=True, width="stretch")
-st.subheader("Information exchanges")
-if tables["exchanges"].empty:
-    st.info("No information about this offender was exchanged between agencies.")
-else:
-    st.dataframe(tables["exchanges"], hide_index=True, width="stretch")
+    table_section("Agencies involved", tables["agencies"],
+                  "No agency has sent, received or detected anything about this offender.")
+table_section("Information exchanges", tables["exchanges"],
+              "No information about this offender was exchanged between agencies.")
 
 st.subheader("Ego network")
 st.caption("The offender, their convictions, the states and agencies involved, the exchanges about them and their "
