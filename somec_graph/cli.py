@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import click
 import pandas as pd
@@ -39,6 +40,21 @@ def emit(frame: pd.DataFrame, fmt: str) -> None:
 
 def _store() -> Store:
     return open_store(load_settings())
+
+
+@contextmanager
+def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
+    """One rich progress bar per step, on stderr; yields the (step, done, total) callback."""
+    with Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(step: str, done: int, total: int) -> None:
+            if step not in tasks:
+                tasks[step] = bar.add_task(step, total=max(total, 1))
+            bar.update(tasks[step], completed=done if total else 1)
+
+        yield progress
 
 
 def _audit(action: str, params: dict[str, Any], rows: int | None) -> None:
@@ -96,15 +112,7 @@ def load(folder: Path, skip_invalid: bool, report: Path | None) -> None:
             raise SomecGraphError(f"{len(ds.problems)} problem(s) in {folder}{where}; nothing was loaded. "
                                   "Fix them, or load the valid rows with --skip-invalid.")
         err.print(f"{ds.rejected_rows} row(s) rejected; reasons written to {report}.", markup=False)
-    with _store() as store, Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=err, transient=False) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bar.add_task(step, total=max(total, 1))
-            bar.update(tasks[step], completed=done if total else 1)
-
+    with _store() as store, progress_bars() as progress:
         summary = load_dataset(store, ds, progress)
     _audit("load", {"folder": str(folder.resolve()), "skip_invalid": skip_invalid},
            sum(t.created + t.updated for t in summary.tables.values()))
@@ -308,15 +316,7 @@ def export(out: Path, fmt: str, states: tuple[str, ...], offenders: tuple[str, .
     """Export the whole graph or a filtered subgraph."""
     from .export import export_graph, export_neo4j_import
 
-    with _store() as store, Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(),
-                                     TimeElapsedColumn(), console=err) as bar:
-        tasks: dict[str, int] = {}
-
-        def progress(step: str, done: int, total: int) -> None:
-            if step not in tasks:
-                tasks[step] = bar.add_task(step, total=max(total, 1))
-            bar.update(tasks[step], completed=done if total else 1)
-
+    with _store() as store, progress_bars() as progress:
         if neo4j_import:
             counts = export_neo4j_import(store, out, progress)
         else:
