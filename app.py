@@ -1,18 +1,16 @@
-"""somec-graph dashboard: `somec-graph app` (or `streamlit run app.py`).
+"""somec-graph dashboard, started by `somec-graph app` (which gives Streamlit its safety settings).
 
 The navigation entry only: each page in app_pages/ is thin and calls the cached
-reads in somec_graph.dashboard and the builders in somec_graph.views.
+reads in somec_graph.app.dashboard and the builders in somec_graph.app.views.
 """
-
-from pathlib import Path
 
 import streamlit as st
 
-from somec_graph import dashboard
+from somec_graph.app import dashboard
+from somec_graph.resources import PAGES_DIR
 
-HERE = Path(__file__).resolve().parent
 # A local favicon: a ":material/...:" page icon would otherwise become a favicon fetched from a font CDN.
-st.set_page_config(page_title="somec-graph", page_icon=str(HERE / "app_pages" / "favicon.png"), layout="wide",
+st.set_page_config(page_title="somec-graph", page_icon=str(PAGES_DIR / "favicon.png"), layout="wide",
                    initial_sidebar_state="expanded",
                    menu_items={"Get help": None, "Report a bug": None,
                                "About": "somec-graph: offenders' movements between European states and where "
@@ -24,20 +22,21 @@ dashboard.account_sidebar()
 # The default page is served at the root URL.
 PAGES = {
     "Supervisors": [
-        st.Page(HERE / "app_pages" / "1_overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(PAGES_DIR / "1_overview.py", title="Overview", icon=":material/dashboard:", default=True),
     ],
     "Analysts": [
-        st.Page(HERE / "app_pages" / "2_movement_explorer.py", title="Movement explorer", icon=":material/route:",
+        st.Page(PAGES_DIR / "2_movement_explorer.py", title="Movement explorer", icon=":material/route:",
                 url_path="movement_explorer"),
-        st.Page(HERE / "app_pages" / "3_networks.py", title="Networks", icon=":material/hub:", url_path="networks"),
-        st.Page(HERE / "app_pages" / "4_query_console.py", title="Query console", icon=":material/terminal:",
+        st.Page(PAGES_DIR / "3_networks.py", title="Networks", icon=":material/hub:", url_path="networks"),
+        st.Page(PAGES_DIR / "4_query_console.py", title="Query console", icon=":material/terminal:",
                 url_path="query_console"),
     ],
     "Data": [
-        st.Page(HERE / "app_pages" / "5_data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+        st.Page(PAGES_DIR / "5_data.py", title="Data", icon=":material/upload_file:", url_path="data"),
     ],
 }
 
 page = st.navigation(PAGES)
 dashboard.audit_view(page.title)
-page.run()
+with dashboard.last_resort():
+    page.run()

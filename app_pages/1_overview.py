@@ -5,8 +5,8 @@ No offender ids on this page: only counts, rates and corridors.
 
 import streamlit as st
 
-from somec_graph import dashboard as db
-from somec_graph import views as v
+from somec_graph.app import dashboard as db
+from somec_graph.app import views as v
 
 st.title("Overview")
 st.caption("Arrivals of offenders convicted of a violent or sexual offence, and whether the receiving state was told.")

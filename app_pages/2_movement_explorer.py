@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from somec_graph import dashboard as db
-from somec_graph import views as v
+from somec_graph.app import dashboard as db
+from somec_graph.app import views as v
 
 st.title("Movement explorer")
 st.caption("Where did this person go, when, and was the receiving state told?")

@@ -2,8 +2,8 @@
 
 import streamlit as st
 
-from somec_graph import dashboard as db
-from somec_graph import views as v
+from somec_graph.app import dashboard as db
+from somec_graph.app import views as v
 
 st.title("Networks")
 st.caption("The state flow network on capital coordinates, and the co-offender network of offenders convicted in "

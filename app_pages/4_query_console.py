@@ -4,8 +4,8 @@ from datetime import date
 
 import streamlit as st
 
-from somec_graph import dashboard as db
-from somec_graph import views as v
+from somec_graph.app import dashboard as db
+from somec_graph.app import views as v
 from somec_graph.errors import QueryError, SomecGraphError
 
 st.title("Query console")

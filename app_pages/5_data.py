@@ -3,11 +3,11 @@
 import pandas as pd
 import streamlit as st
 
-from somec_graph import dashboard as db
-from somec_graph import views as v
-from somec_graph.contract import TABLES
+from somec_graph.app import dashboard as db
+from somec_graph.app import views as v
 from somec_graph.errors import SomecGraphError
-from somec_graph.validate import problems_csv, validate
+from somec_graph.ingest.contract import TABLES
+from somec_graph.ingest.validate import problems_csv, validate
 
 MAX_PROBLEMS_SHOWN = 500
 

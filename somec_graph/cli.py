@@ -8,22 +8,24 @@ stderr with a non-zero exit code (a traceback only with --debug).
 from __future__ import annotations
 
 import json
+import os
 import sys
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import click
 import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from . import cypher, embedded
+from .access.users import LOCAL_ADMIN
 from .config import load_settings
 from .errors import SomecGraphError
 from .output import FORMATS, render
-from .store import Store, open_store
-from .users import LOCAL_ADMIN
+from .resources import APP_SCRIPT
+from .store import Store, cypher, embedded, open_store
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 MAX_PROBLEMS_SHOWN = 50
@@ -59,7 +61,7 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
 
 def _audit(action: str, params: dict[str, Any], rows: int | None) -> None:
     """Append to the audit log: the command line acts as the local admin."""
-    from . import audit
+    from .access import audit
 
     audit.record(load_settings().data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, action, params, rows)
 
@@ -82,9 +84,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
               help="Write problems as CSV (file, line, column, value, reason). Default with --skip-invalid: rejected-rows.csv")
 def load(folder: Path, skip_invalid: bool, report: Path | None) -> None:
     """Validate the data set in FOLDER and load it into the graph."""
-    from .contract import TABLES
-    from .load import load_dataset
-    from .validate import problems_csv, validate
+    from .ingest.contract import TABLES
+    from .ingest.load import load_dataset
+    from .ingest.validate import problems_csv, validate
 
     if not folder.is_dir():
         raise SomecGraphError(f"{folder} is not a folder; give the folder that holds the data set's CSV files.")
@@ -314,7 +316,7 @@ def db_stop() -> None:
               help="Instead: write OUT as a folder for `neo4j-admin database import full` (see docs/scaling.md).")
 def export(out: Path, fmt: str, states: tuple[str, ...], offenders: tuple[str, ...], neo4j_import: bool) -> None:
     """Export the whole graph or a filtered subgraph."""
-    from .export import export_graph, export_neo4j_import
+    from .tools.export import export_graph, export_neo4j_import
 
     with _store() as store, progress_bars() as progress:
         if neo4j_import:
@@ -347,7 +349,8 @@ def users() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 def users_add(name: str, role: str, states: str | None, password_stdin: bool) -> None:
     """Add a user; the password is asked for (at least 12 characters)."""
-    from . import audit, users as u
+    from .access import audit
+    from .access import users as u
 
     data_dir = load_settings().data_dir
     user = u.add_user(data_dir, name, role, _new_password(password_stdin), states)
@@ -360,7 +363,7 @@ def users_add(name: str, role: str, states: str | None, password_stdin: bool) ->
 @format_option
 def users_list(fmt: str) -> None:
     """List users (never their passwords)."""
-    from . import users as u
+    from .access import users as u
 
     rows = [{**r, "states": ",".join(r["states"])} for r in u.list_users(load_settings().data_dir)]
     emit(pd.DataFrame(rows, columns=["name", "role", "states", "created"]), fmt)
@@ -370,7 +373,8 @@ def users_list(fmt: str) -> None:
 @click.argument("name")
 def users_remove(name: str) -> None:
     """Remove a user."""
-    from . import audit, users as u
+    from .access import audit
+    from .access import users as u
 
     data_dir = load_settings().data_dir
     u.remove_user(data_dir, name)
@@ -383,7 +387,8 @@ def users_remove(name: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 def users_passwd(name: str, password_stdin: bool) -> None:
     """Set a user's password."""
-    from . import audit, users as u
+    from .access import audit
+    from .access import users as u
 
     data_dir = load_settings().data_dir
     u.set_password(data_dir, name, _new_password(password_stdin))
@@ -400,7 +405,7 @@ def audit_group() -> None:
 @click.option("--expected-head", help="A hash printed earlier by `audit head`: also detects a cut-off tail.")
 def audit_verify(expected_head: str | None) -> None:
     """Check the hash chain; name every edited, removed or reordered line."""
-    from . import audit
+    from .access import audit
 
     problems = audit.verify(load_settings().data_dir, expected_head)
     if problems:
@@ -413,7 +418,7 @@ def audit_verify(expected_head: str | None) -> None:
 @audit_group.command("head")
 def audit_head() -> None:
     """Print the latest entry's hash, to write down outside this machine."""
-    from . import audit
+    from .access import audit
 
     click.echo(audit.head(load_settings().data_dir))
 
@@ -425,7 +430,7 @@ def audit_head() -> None:
 @format_option
 def audit_show(user: str | None, since: str | None, action: str | None, fmt: str) -> None:
     """List audit entries, oldest first."""
-    from . import audit
+    from .access import audit
 
     emit(audit.show(load_settings().data_dir, user=user, since=since, action=action), fmt)
 
@@ -438,7 +443,7 @@ def audit_show(user: str | None, since: str | None, action: str | None, fmt: str
 @click.option("--seed", type=int, default=1, show_default=True)
 def synth(out: Path, offenders: int, seed: int) -> None:
     """Write a synthetic data set of the seed data's shape to OUT (deterministic per seed)."""
-    from .synth import generate
+    from .tools.synth import generate
 
     with err.status(f"Generating {offenders} offenders ..."):
         counts = generate(out, offenders, seed)
@@ -450,18 +455,30 @@ def synth(out: Path, offenders: int, seed: int) -> None:
 @click.option("--address", default="127.0.0.1", show_default=True, help="Listen address of the dashboard.")
 def app(port: int, address: str) -> None:
     """Start the dashboard."""
-    import subprocess
+    from .access.users import login_required
 
-    from .users import login_required
-
-    app_py = Path(__file__).resolve().parent.parent / "app.py"
     settings = load_settings()
     login_required(settings.data_dir, address)  # refuses a network address with no users configured
     open_store(settings).close()  # fail early, in one sentence, if the store is unusable
-    cmd = [sys.executable, "-m", "streamlit", "run", str(app_py), "--server.port", str(port),
-           "--server.address", address, "--server.headless", "true", "--browser.gatherUsageStats", "false"]
     click.echo(f"Dashboard on http://{address}:{port}  (Ctrl+C to stop)")
-    raise SystemExit(subprocess.call(cmd))
+    sys.stdout.flush()
+    # Replace this process with Streamlit, so a SIGTERM to our pid stops the dashboard itself.
+    os.execv(sys.executable, [sys.executable, "-m", "streamlit", "run", str(APP_SCRIPT),
+                              *streamlit_flags(port, address)])
+
+
+def streamlit_flags(port: int, address: str) -> list[str]:
+    """Streamlit's safety settings, given explicitly so that no working directory's
+    `.streamlit/config.toml` decides them: no tracebacks, no usage statistics, no
+    file watching, no toolbar links out, our theme."""
+    settings = {
+        "server.port": port, "server.address": address, "server.headless": "true",
+        "server.runOnSave": "false", "server.fileWatcherType": "none", "server.maxUploadSize": 200,
+        "server.enableXsrfProtection": "true", "browser.gatherUsageStats": "false",
+        "client.showErrorDetails": "none", "client.toolbarMode": "minimal",
+        "theme.base": "light", "theme.primaryColor": "#0072B2",
+    }
+    return [arg for key, value in settings.items() for arg in (f"--{key}", str(value))]
 
 
 def main() -> None:

@@ -21,11 +21,12 @@ class Setting:
 
 
 SETTINGS: tuple[Setting, ...] = (
-    Setting("SOMEC_NEO4J_URI", "", "Bolt URI of a Neo4j 5 / Aura server (bolt://, neo4j://, neo4j+s://). Empty: use the embedded server."),
+    Setting("SOMEC_NEO4J_URI", "", "Bolt URI of a Neo4j 5 / Aura server (bolt://, neo4j://, neo4j+s://). "
+            "Empty: use the embedded server."),
     Setting("SOMEC_NEO4J_USER", "neo4j", "User name for SOMEC_NEO4J_URI."),
     Setting("SOMEC_NEO4J_PASSWORD", "", "Password for SOMEC_NEO4J_URI. Never logged."),
     Setting("SOMEC_NEO4J_DATABASE", "neo4j", "Database name on SOMEC_NEO4J_URI."),
-    Setting("SOMEC_DATA_DIR", "~/.local/share/somec-graph", "Folder of the embedded server: its database, password and state files."),
+    Setting("SOMEC_DATA_DIR", "~/.local/share/somec-graph", "Embedded server folder: database, password and state files."),
     Setting("SOMEC_BOLT_PORT", "0", "Loopback Bolt port of the embedded server; 0 picks a free one at start."),
     Setting("SOMEC_IDLE_MINUTES", "60", "Minutes without use after which the embedded server stops itself; 0 keeps it running."),
     Setting("SOMEC_HEAP", "2g", "Java heap of the embedded server (e.g. 2g, 4g)."),

@@ -8,15 +8,14 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 
-from somec_graph import embedded
 from somec_graph.config import Settings, load_settings
-from somec_graph.contract import SEED_DIR
-from somec_graph.store import Store, open_store
+from somec_graph.resources import SEED_DIR
+from somec_graph.store import Store, embedded, open_store
 
 REPO = Path(__file__).resolve().parent.parent
 

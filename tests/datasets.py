@@ -13,7 +13,7 @@ import csv
 from collections import Counter
 from typing import Any
 
-from somec_graph.contract import SEED_DIR
+from somec_graph.resources import SEED_DIR
 
 Rows = dict[str, list[dict[str, str]]]
 

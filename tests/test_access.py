@@ -8,15 +8,14 @@ aggregates and never an offender id.
 from __future__ import annotations
 
 import pytest
-
 from conftest import write_dataset
-from somec_graph import cypher
+
+from somec_graph.access.users import User
 from somec_graph.analysis import gaps, networks, paths
 from somec_graph.errors import AccessDenied, SomecGraphError
-from somec_graph.load import load_dataset
-from somec_graph.store import Store
-from somec_graph.users import User
-from somec_graph.validate import validate
+from somec_graph.ingest.load import load_dataset
+from somec_graph.ingest.validate import validate
+from somec_graph.store import Store, cypher
 
 ANALYST = User("ana", "analyst", ("LV", "NL"))
 SUPERVISOR = User("sup", "supervisor")

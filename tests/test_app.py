@@ -10,18 +10,18 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from somec_graph import dashboard
-from somec_graph.contract import SEED_DIR
-from somec_graph.load import load_dataset
+from somec_graph.app import dashboard
+from somec_graph.ingest.load import load_dataset
+from somec_graph.ingest.validate import validate
+from somec_graph.resources import SEED_DIR
 from somec_graph.store import Store
-from somec_graph.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 PAGES = {

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import csv
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
 from streamlit.testing.v1 import AppTest
-
-from somec_graph import audit, users
-from somec_graph.contract import SEED_DIR
-from somec_graph.dashboard import SESSION_KEY
-from somec_graph.store import Store
 from test_app import REPO, TIMEOUT, ensure_seed, texts
+
+from somec_graph.access import audit, users
+from somec_graph.app.dashboard import SESSION_KEY
+from somec_graph.resources import SEED_DIR
+from somec_graph.store import Store
 
 PASSWORD = "correct horse battery staple"
 PAGES = REPO / "app_pages"

@@ -1,6 +1,6 @@
 """The dashboard in a real headless Chromium: every page renders, offline, without errors.
 
-`streamlit run app.py` serves the test session's embedded database (the seed
+`somec-graph app` serves the test session's embedded database (the seed
 data set) on a free loopback port. Each page is opened in Debian's Chromium
 through Playwright; the test waits for the page's main elements (KPIs,
 charts, maps and the vis-network canvases inside their iframes), records every
@@ -23,17 +23,18 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-
-from somec_graph.load import load_dataset
-from somec_graph.store import Store
-from somec_graph.validate import validate
 from test_app import ensure_seed
 from test_app_login import seed_offenders_involving
+
+from somec_graph.ingest.load import load_dataset
+from somec_graph.ingest.validate import validate
+from somec_graph.store import Store
 
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "test-artifacts" / "screenshots"
@@ -61,7 +62,8 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app_url(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """`streamlit run app.py` on a free loopback port, against this session's data dir."""
+    """`somec-graph app` on a free loopback port, against this session's data dir, started
+    from a folder without any Streamlit config (the app must bring its own settings)."""
     if sync_api is None:
         pytest.fail("Playwright's Python package is missing: pip install -e .[test] (never `playwright install`; "
                     "the test drives Debian's chromium).", pytrace=False)
@@ -71,10 +73,9 @@ def app_url(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> I
     ensure_seed(session_store)
     port = _free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
-    cmd = [sys.executable, "-m", "streamlit", "run", str(REPO / "app.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    cmd = [sys.executable, "-m", "somec_graph.cli", "app", "--port", str(port)]
     with log.open("w") as out:
-        proc = subprocess.Popen(cmd, cwd=REPO, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
+        proc = subprocess.Popen(cmd, cwd=log.parent, stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ))
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + 60
@@ -352,7 +353,7 @@ PASSWORD = "correct horse battery staple"
 
 @pytest.fixture
 def with_users(session_store: Store) -> Iterator[None]:
-    from somec_graph import users
+    from somec_graph.access import users
 
     data_dir = session_store.settings.data_dir
     users.add_user(data_dir, "sue", "supervisor", PASSWORD)

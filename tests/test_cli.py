@@ -8,18 +8,18 @@ import io
 import json
 import os
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from conftest import run_cli, write_dataset
 from datasets import base, expected_counts
-from somec_graph import embedded
+
 from somec_graph.config import load_settings
-from somec_graph.load import load_dataset
-from somec_graph.store import Store
-from somec_graph.validate import validate
+from somec_graph.resources import CYPHER_DIR
+from somec_graph.ingest.load import load_dataset
+from somec_graph.ingest.validate import validate
+from somec_graph.store import Store, embedded
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_query_with_parameter(loaded: Store) -> None:
 @pytest.mark.parametrize("fmt", ["table", "csv"])
 def test_query_without_name_lists_queries(session_store: Store, fmt: str) -> None:
     out = ok("query", "--format", fmt)
-    names = {p.stem for p in (Path(__file__).parent.parent / "cypher" / "queries").glob("*.cypher")}
+    names = {p.stem for p in (CYPHER_DIR / "queries").glob("*.cypher")}
     if fmt == "csv":
         rows = list(csv.DictReader(io.StringIO(out)))
         assert out.splitlines()[0] == "name,parameters,purpose"

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
-from somec_graph import cypher
-from somec_graph.config import SETTINGS
-from somec_graph.contract import TABLES
 from conftest import REPO
+
+from somec_graph.config import SETTINGS
+from somec_graph.ingest.contract import TABLES
+from somec_graph.store import cypher
 
 
 def test_every_setting_is_documented() -> None:

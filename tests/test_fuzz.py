@@ -22,13 +22,14 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, assume, given, settings, strategies as st
-
 from conftest import REPO, write_dataset
 from datasets import base
-from somec_graph import audit
-from somec_graph.contract import TABLES, TABLES_BY_NAME
-from somec_graph.validate import Dataset, problems_csv, validate
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+from somec_graph.access import audit
+from somec_graph.ingest.contract import TABLES, TABLES_BY_NAME
+from somec_graph.ingest.validate import Dataset, problems_csv, validate
 
 # SOMEC_FUZZ_EXAMPLES=5000 for a deeper search than the suite's quick one.
 FUZZ = settings(deadline=None, max_examples=int(os.environ.get("SOMEC_FUZZ_EXAMPLES", "120")),
@@ -78,7 +79,7 @@ def check_invariants(ds: Dataset) -> None:
     report = list(csv.reader(io.StringIO(problems_csv(ds.problems), newline="")))
     assert report[0] == ["file", "line", "column", "value", "reason"]
     assert len(report) == len(ds.problems) + 1
-    for file, line, column, value, reason in report[1:]:
+    for _file, _line, _column, value, _reason in report[1:]:
         assert not value.startswith(FORMULA_START), value  # neutralised for spreadsheets
 
 
@@ -268,7 +269,7 @@ def test_audit_verify_never_raises(junk: list[bytes], where: int) -> None:
 ])
 def test_writing_cypher_is_refused(text: str) -> None:
     from somec_graph.errors import QueryError
-    from somec_graph.readonly import check_read_only
+    from somec_graph.store.readonly import check_read_only
 
     with pytest.raises(QueryError):
         check_read_only(text)
@@ -281,7 +282,7 @@ def test_writing_cypher_is_refused(text: str) -> None:
 ])
 def test_backtick_identifiers_do_not_hide_a_write(text: str) -> None:
     from somec_graph.errors import QueryError
-    from somec_graph.readonly import check_read_only
+    from somec_graph.store.readonly import check_read_only
 
     with pytest.raises(QueryError):
         check_read_only(text)
@@ -319,7 +320,7 @@ def test_ten_megabyte_cells_are_problems_not_crashes(huge_cells: Path) -> None:
 MILLION_SCRIPT = textwrap.dedent("""
     import json, resource, sys, time
     from pathlib import Path
-    from somec_graph.validate import validate
+    from somec_graph.ingest.validate import validate
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     start, cpu = time.monotonic(), time.process_time()
     ds = validate(Path(sys.argv[1]))

@@ -10,12 +10,12 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import run_cli, write_dataset
+
 from somec_graph.analysis import gaps
-from somec_graph.load import load_dataset
+from somec_graph.ingest.load import load_dataset
+from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
-from somec_graph.validate import validate
 
 AS_OF = "2021-12-31"
 AGENCIES = [{"agency_id": f"{s}-{k}", "name": f"{s} {k}", "state": s,

@@ -13,13 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import REPO, run_cli, wipe, write_dataset
 from datasets import Rows, base, counts_of, expected_counts
-from somec_graph.contract import TABLES_BY_NAME
-from somec_graph.load import LoadSummary, Lookups, _props, load_dataset
+
+from somec_graph.ingest.contract import TABLES_BY_NAME
+from somec_graph.ingest.load import LoadSummary, Lookups, _props, load_dataset
+from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
-from somec_graph.validate import validate
 
 
 def day(iso: str) -> int:
@@ -257,7 +257,7 @@ def test_load_cli_reports_unchanged_rows(store: Store, tmp_path: Path) -> None:
 def test_interrupted_load_can_be_run_again(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "synth"
     try:
-        from somec_graph.synth import generate
+        from somec_graph.tools.synth import generate
     except ImportError:  # pragma: no cover - the generator is another module's job
         pytest.skip("somec_graph.synth is not available")
     generate(folder, 300, seed=3)

@@ -15,17 +15,17 @@ Hand-made set (all RO nationals, risk high, unless said; 1001 sexual, 0801 viole
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import pytest
-
 from conftest import run_cli, wipe, write_dataset
-from somec_graph import cypher
-from somec_graph.contract import SEED_DIR
-from somec_graph.load import load_dataset
-from somec_graph.store import Store
-from somec_graph.validate import validate
+
+from somec_graph.ingest.load import load_dataset
+from somec_graph.ingest.validate import validate
+from somec_graph.resources import SEED_DIR
+from somec_graph.store import Store, cypher
 
 # The queries this module owns; each must return rows on the seed data.
 OWN_QUERIES = {

@@ -16,19 +16,19 @@ GROUPS  cases K1 {G1, G2, G3}, K2 {G3, G4}, K3 and K4 both {G5, G6}, K5 {H1, H2}
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import networkx as nx
 import pandas as pd
 import pytest
-
 from conftest import wipe, write_dataset
+
 from somec_graph.analysis import networks
 from somec_graph.errors import SomecGraphError
-from somec_graph.load import load_dataset
+from somec_graph.ingest.load import load_dataset
+from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
-from somec_graph.validate import validate
 
 AGENCIES = [{"agency_id": f"{s}-{k}", "name": f"{s} {k}", "state": s,
              "kind": {"POL": "police", "CRA": "criminal_records"}[k]}

@@ -17,13 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import run_cli, wipe, write_dataset
+
 from somec_graph.analysis import paths
 from somec_graph.errors import SomecGraphError
-from somec_graph.load import load_dataset
+from somec_graph.ingest.load import load_dataset
+from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
-from somec_graph.validate import validate
 
 AGENCIES = [{"agency_id": f"{s}-POL", "name": f"{s} Police", "state": s, "kind": "police"} for s in ("RO", "IT")]
 OFFENDERS = [{"offender_id": o, "nationality": n, "risk_level": "high"}

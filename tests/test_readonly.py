@@ -5,17 +5,15 @@ read-only procedures are allowed; parameters are values, never Cypher."""
 
 from __future__ import annotations
 
-
 import pytest
-
 from conftest import run_cli, write_dataset
 from datasets import base, counts_of
-from somec_graph import cypher
+
 from somec_graph.errors import QueryError
-from somec_graph.load import load_dataset
-from somec_graph.readonly import check_read_only
-from somec_graph.store import Store
-from somec_graph.validate import validate
+from somec_graph.ingest.load import load_dataset
+from somec_graph.ingest.validate import validate
+from somec_graph.store import Store, cypher
+from somec_graph.store.readonly import check_read_only
 
 INJECTION = "x' }) DETACH DELETE (n) //"
 
@@ -108,7 +106,7 @@ def test_read_only_procedure_is_allowed(graph: Store) -> None:
 
 
 def test_every_named_query_is_read_only() -> None:
-    for name, statement in cypher.named_queries().items():
+    for _name, statement in cypher.named_queries().items():
         check_read_only(statement.text)  # raises on a writing clause
 
 

@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, run_cli, wipe
-from somec_graph import embedded
-from somec_graph.store import Store
-from somec_graph.synth import generate
+
+from somec_graph.store import Store, embedded
+from somec_graph.tools.synth import generate
 
 
 @pytest.fixture(scope="module")

@@ -6,15 +6,15 @@ from __future__ import annotations
 import re
 import socket
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from conftest import run_cli
-from somec_graph import embedded
+
 from somec_graph.config import load_settings
 from somec_graph.errors import ConfigError
+from somec_graph.store import embedded
 
 
 def one_line_error(env: dict[str, str], *must_contain: str, args: tuple[str, ...] = ("query", "counts")) -> str:

@@ -10,10 +10,19 @@ from pathlib import Path
 
 import pytest
 
-from somec_graph import users
+from somec_graph.access import users
+from somec_graph.access.users import (
+    LOCAL_ADMIN,
+    User,
+    UserError,
+    UsersFileError,
+    add_user,
+    authenticate,
+    list_users,
+    remove_user,
+    set_password,
+)
 from somec_graph.errors import SomecGraphError
-from somec_graph.users import (LOCAL_ADMIN, User, UserError, UsersFileError, add_user, authenticate, list_users,
-                               remove_user, set_password)
 
 PASSWORD = "a long enough password"
 

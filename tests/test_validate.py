@@ -11,10 +11,10 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-
 from conftest import write_dataset
 from datasets import base, seed_rows
-from somec_graph.validate import Problem, problems_csv, validate
+
+from somec_graph.ingest.validate import Problem, problems_csv, validate
 
 # A valid new row per file, to be changed by a case.
 NEW_ROW = {

@@ -11,8 +11,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from somec_graph import views as v
 from somec_graph.analysis.gaps import STATUSES
+from somec_graph.app import views as v
 
 EVIL = "<img src=x onerror=alert(1)>"
 EVIL_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"

@@ -11,14 +11,15 @@ the columns of SPEC §6, sorted by their key.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from statistics import median
-from typing import Any, Iterable
+from typing import Any
 
 import pandas as pd
 
-from ..contract import RISK_LEVELS, STATE_ALIASES
 from ..days import to_day, to_iso
 from ..errors import SomecGraphError
+from ..ingest.contract import RISK_LEVELS, STATE_ALIASES
 from ..store import Store
 
 STATUSES = ("known", "notified", "late", "unnotified", "pending")

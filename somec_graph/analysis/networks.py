@@ -20,8 +20,8 @@ import pandas as pd
 from ..days import to_day
 from ..errors import SomecGraphError
 from ..store import Store
-from .paths import offender_facts
 from .gaps import GAP_STATUSES, arrival_groups, status
+from .paths import offender_facts
 
 STATE_FLOW_COLUMNS = ["state", "in_movements", "out_movements", "in_strength", "out_strength", "betweenness"]
 CO_OFFENDER_COLUMNS = ["offender_id", "community", "degree", "betweenness"]

@@ -9,9 +9,6 @@ test checks that), and `docs/graph-model.md` documents them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
-
-SEED_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 
 # The EU's own country codes, accepted on input and stored as ISO 3166-1.
 STATE_ALIASES = {"UK": "GB", "EL": "GR"}

@@ -11,20 +11,21 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, Iterator
+from typing import Any
 
 import neo4j
 import pandas as pd
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as ne
 
+from ..access.users import LOCAL_ADMIN, User
+from ..config import Settings, load_settings
+from ..errors import AccessDenied, QueryError, StoreError, StoreUnavailable
 from . import cypher, embedded
-from .config import Settings, load_settings
-from .errors import AccessDenied, QueryError, StoreError, StoreUnavailable
 from .readonly import check_read_only
-from .users import LOCAL_ADMIN, User
 
 READY_TIMEOUT_S = 30
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -48,7 +49,7 @@ class Store:
     settings: Settings
     user: User = LOCAL_ADMIN
 
-    def as_user(self, user: User) -> "Store":
+    def as_user(self, user: User) -> Store:
         return replace(self, user=user)
 
     @property
@@ -63,7 +64,7 @@ class Store:
     def close(self) -> None:
         self.driver.close()
 
-    def __enter__(self) -> "Store":
+    def __enter__(self) -> Store:
         return self
 
     def __exit__(self, *exc: object) -> None:

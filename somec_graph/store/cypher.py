@@ -11,7 +11,8 @@ Every file starts with a header of `//` comment lines:
 
 `access` is `aggregate` (no offender-level rows: supervisors may run it) or
 `offenders` (the default: refused to supervisors, and the statement must
-filter on `$scope`, the analyst's jurisdiction, which the store adds). `param` lines give NAME TYPE [= DEFAULT] - HELP, with TYPE one of string, int,
+filter on `$scope`, the analyst's jurisdiction, which the store adds).
+`param` lines give NAME TYPE [= DEFAULT] - HELP, with TYPE one of string, int,
 float, date, bool, strings (a comma-separated list). Named analyst queries live
 in `cypher/queries/`; the statements the program itself runs live beside them.
 """
@@ -22,11 +23,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache
-from pathlib import Path
 
-from .errors import QueryError
+from ..errors import QueryError
+from ..resources import CYPHER_DIR
 
-CYPHER_DIR = Path(__file__).resolve().parent.parent / "cypher"
 QUERIES_DIR = CYPHER_DIR / "queries"
 PARAM_TYPES = ("string", "int", "float", "date", "bool", "strings")
 _PARAM = re.compile(r"^(?P<name>\w+)\s+(?P<type>\w+)(?:\s*=\s*(?P<default>\S+))?\s*(?:-\s*(?P<help>.*))?$")

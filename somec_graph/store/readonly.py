@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import QueryError
+from ..errors import QueryError
 
 # Strings, comments and `quoted names`, in one left-to-right scan: a quote inside a quoted name
 # (MATCH (`a'`) ...) must not be taken for the start of a string that hides the clauses after it.

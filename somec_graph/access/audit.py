@@ -33,12 +33,13 @@ import hashlib
 import json
 import math
 import os
+from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date, datetime, time, timezone
+from datetime import UTC, date, datetime, time
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Iterator
+from typing import TYPE_CHECKING, Any
 
-from .errors import SomecGraphError
+from ..errors import SomecGraphError
 
 if TYPE_CHECKING:  # pandas only when show() is called: record() runs on every CLI command
     import pandas as pd
@@ -107,7 +108,7 @@ def _name(label: str, value: Any) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds").replace("+00:00", "Z")
+    return datetime.now(UTC).isoformat(timespec="microseconds").replace("+00:00", "Z")
 
 
 # --- the file ---------------------------------------------------------------
@@ -317,7 +318,7 @@ def verify(data_dir: Path | str, expected_head: str | None = None) -> list[str]:
 
 
 def show(data_dir: Path | str, user: str | None = None, since: str | date | None = None,
-         action: str | None = None) -> "pd.DataFrame":
+         action: str | None = None) -> pd.DataFrame:
     """Entries as a table (time, user, role, action, params as JSON text, rows), oldest first.
 
     `since` is an ISO date (or date-time, UTC) — entries at or after it; `user`
@@ -359,12 +360,12 @@ def _since(since: str | date | None) -> datetime | None:
             moment = datetime.fromisoformat(str(since).strip().replace("Z", "+00:00"))
         except ValueError:
             raise AuditError(f"since={str(since)[:40]!r} is not a date in the form YYYY-MM-DD.") from None
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _entry_time(entry: dict[str, Any]) -> datetime:
     try:
         moment = datetime.fromisoformat(entry["time"].replace("Z", "+00:00"))
     except ValueError:
-        return datetime.min.replace(tzinfo=timezone.utc)
-    return moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+        return datetime.min.replace(tzinfo=UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

@@ -2,7 +2,7 @@
 
 `ensure_running()` starts it once and later CLI calls reuse it, so no call but
 the first pays the JVM start. The server runs under a small supervisor process
-(`python -m somec_graph.embedded serve`) that stops it after SOMEC_IDLE_MINUTES
+(`python -m somec_graph.store.embedded serve`) that stops it after SOMEC_IDLE_MINUTES
 without use and removes the state file when it ends. Files in SOMEC_DATA_DIR:
 
 - `secret`        random root password, created at first start, mode 0600
@@ -25,13 +25,13 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
 
-from .config import EMBEDDED_DATABASE, Settings
-from .errors import ConfigError, StoreError
+from ..config import EMBEDDED_DATABASE, Settings
+from ..errors import ConfigError, StoreError
 
 START_TIMEOUT_S = 90
 STOP_TIMEOUT_S = 60
@@ -203,7 +203,7 @@ def _start(settings: Settings) -> dict:
         )
     log = open(paths["server.log"], "ab")
     supervisor = subprocess.Popen(
-        [sys.executable, "-m", "somec_graph.embedded", "serve", str(data_dir), str(bolt_port),
+        [sys.executable, "-m", "somec_graph.store.embedded", "serve", str(data_dir), str(bolt_port),
          str(settings.idle_minutes), settings.heap],
         stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
     )
@@ -323,4 +323,4 @@ def serve(data_dir: Path, bolt_port: int, idle_minutes: int, heap: str) -> int:
 if __name__ == "__main__":
     if len(sys.argv) == 6 and sys.argv[1] == "serve":
         sys.exit(serve(Path(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]))
-    sys.exit("usage: python -m somec_graph.embedded serve DATA_DIR BOLT_PORT IDLE_MINUTES HEAP")
+    sys.exit("usage: python -m somec_graph.store.embedded serve DATA_DIR BOLT_PORT IDLE_MINUTES HEAP")

@@ -44,14 +44,15 @@ import tempfile
 import threading
 import time
 import unicodedata
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
-from .contract import STATE_ALIASES
-from .errors import SomecGraphError
+from ..errors import SomecGraphError
+from ..ingest.contract import STATE_ALIASES
 
 USERS_FILE = "users.json"
 LOCK_FILE = "users.lock"
@@ -223,7 +224,7 @@ def users_path(data_dir: Path | str) -> Path:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 def _read(data_dir: Path) -> dict[str, dict[str, Any]]:

@@ -24,22 +24,23 @@ import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-from . import embedded
-from .analysis import gaps, networks, paths
-from .config import load_settings
-from .contract import SEED_DIR, TABLES
-from .load import LINK_COLUMNS, Lookups, _props
-from .output import render
-from .store import Store, open_store
-from .synth import generate
-from .validate import validate
+from ..analysis import gaps, networks, paths
+from ..config import load_settings
+from ..ingest.contract import TABLES
+from ..ingest.load import LINK_COLUMNS, Lookups, _props
+from ..ingest.validate import validate
+from ..output import render
+from ..resources import SEED_DIR
+from ..store import Store, embedded, open_store
+from ..tools.synth import generate
 
 SIZES = {"S": 2_000, "M": 20_000, "L": 100_000}
 QUALIFYING = ("violent", "sexual")
@@ -247,7 +248,8 @@ def main(argv: list[str] | None = None) -> int:
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
     work = args.work or args.out / "work"
     work.mkdir(parents=True, exist_ok=True)
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, {os.sysconf('SC_PHYS_PAGES') * os.sysconf('SC_PAGE_SIZE') / 2**30:.0f} GiB, Python {platform.python_version()}"
+    memory_gib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB, Python {platform.python_version()}"
     print(f"somec-graph benchmark on {machine}", flush=True)
     figures: list[Figure] = []
     for i, label in enumerate(labels):
@@ -268,6 +270,3 @@ def _markdown(table: pd.DataFrame) -> str:
     lines += ["| " + " | ".join(str(v) for v in row) + " |" for row in table.itertuples(index=False)]
     return "\n".join(lines) + "\n"
 
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -31,15 +31,16 @@ import csv
 import json
 import math
 from collections import defaultdict
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from typing import Any, TextIO
 
 import networkx as nx
 
-from .contract import STATE_ALIASES, TABLES, TABLES_BY_NAME
-from .errors import AccessDenied, SomecGraphError
-from .store import Store
+from ..errors import AccessDenied, SomecGraphError
+from ..ingest.contract import STATE_ALIASES, TABLES, TABLES_BY_NAME
+from ..store import Store
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 FORMATS = ("graphml", "gexf", "csv")

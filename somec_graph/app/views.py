@@ -26,9 +26,10 @@ import io
 import json
 import math
 import re
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import altair as alt
 import networkx as nx

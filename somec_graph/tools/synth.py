@@ -35,12 +35,13 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from ..resources import SEED_DIR
+
 START = date(2015, 1, 1)
 END = date(2025, 12, 31)
 N_DAYS = (END - START).days + 1
 _ISO = [(START + timedelta(days=d)).isoformat() for d in range(N_DAYS)]
 
-DEFAULT_REFERENCE_DIR = Path(__file__).resolve().parent.parent / "seed_data"
 REFERENCE_FILES = ("states.csv", "offence_categories.csv", "mechanisms.csv", "agencies.csv")
 _COLUMNS = {
     "offenders.csv": ["offender_id", "nationality", "birth_year", "sex", "risk_level"],
@@ -442,7 +443,7 @@ class _Generator:
 def generate(out_dir: Path, offenders: int, seed: int = 1,
              reference_dir: Path | None = None) -> dict[str, int]:
     """Write a complete data set (SPEC §2) into `out_dir`; return the row count per file name."""
-    out_dir, reference_dir = Path(out_dir), Path(reference_dir or DEFAULT_REFERENCE_DIR)
+    out_dir, reference_dir = Path(out_dir), Path(reference_dir or SEED_DIR)
     gen = _Generator(reference_dir, seed)
     out_dir.mkdir(parents=True, exist_ok=True)
     for name in REFERENCE_FILES:  # regenerating into seed_data/ copies a file onto itself

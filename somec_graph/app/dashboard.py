@@ -14,33 +14,37 @@ what to do) are shown with `st.error` and stop the page; see `guard()`.
 from __future__ import annotations
 
 import io
+import logging
 import shutil
-import time
 import tempfile
+import time
 import zipfile
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePath
-from typing import Any, Callable, Iterator
+from typing import Any
 
 import networkx as nx
 import pandas as pd
 import streamlit as st
-from neo4j.graph import Node, Path as GraphPath, Relationship
+from neo4j.graph import Node, Relationship
+from neo4j.graph import Path as GraphPath
 
-from . import cypher
-from .config import load_settings
-from .contract import RISK_LEVELS, TABLES
-from .errors import AccessDenied, SomecGraphError
-from . import audit
-from .store import Store, open_store
-from .users import LOCAL_ADMIN, SESSION_IDLE_MINUTES, LoginThrottle, User, authenticate, login_required
+from ..access import audit
+from ..access.users import LOCAL_ADMIN, SESSION_IDLE_MINUTES, LoginThrottle, User, authenticate, login_required
+from ..config import load_settings
+from ..errors import AccessDenied, SomecGraphError
+from ..ingest.contract import RISK_LEVELS, TABLES
+from ..store import Store, cypher, open_store
 
 NO_DATA = ("No data loaded yet — load a data set on the Data page or run `somec-graph load seed_data`.")
 DATA_PAGE = "app_pages/5_data.py"
 MAX_UPLOAD_FILES = 20
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
 DATA_FILES = {t.file for t in TABLES}
+
+log = logging.getLogger("somec_graph.app")
 
 
 # --- the store and the data version ----------------------------------------------
@@ -186,6 +190,18 @@ def guard() -> Iterator[None]:
         st.stop()
 
 
+@contextmanager
+def last_resort() -> Iterator[None]:
+    """Around a whole page: an error nobody foresaw becomes one sentence, never a
+    traceback (Streamlit's own stop and rerun signals are BaseExceptions and pass)."""
+    try:
+        yield
+    except Exception as exc:  # noqa: BLE001 - the dashboard's last line of defence
+        log.error("page failed: %s", type(exc).__name__)  # the type only: messages may hold data
+        st.error("Something went wrong while drawing this page; reload it, and if it happens again "
+                 "ask an administrator to check the dashboard's log.", icon=":material/error:")
+
+
 def require_data() -> DataState:
     """The data state; an explained empty state (and a stop) when nothing is loaded."""
     with guard():
@@ -234,21 +250,21 @@ def _filters(t: tuple) -> Filters:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def overview(data_key: str, filters: tuple) -> dict[str, Any]:
-    from .analysis import gaps
+    from ..analysis import gaps
 
     return gaps.overview(get_store(), **_filters(filters).gap_kwargs())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def gap_matrix(data_key: str, filters: tuple) -> pd.DataFrame:
-    from .analysis import gaps
+    from ..analysis import gaps
 
     return gaps.matrix(get_store(), **_filters(filters).gap_kwargs())
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def yearly(data_key: str, filters: tuple) -> pd.DataFrame:
-    from .analysis import gaps
+    from ..analysis import gaps
 
     return gaps.yearly(get_store(), **_filters(filters).gap_kwargs())
 
@@ -284,7 +300,7 @@ def counts(data_key: str) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def journey(data_key: str, offender_id: str, window_days: int) -> pd.DataFrame:
-    from .analysis import paths
+    from ..analysis import paths
 
     return paths.journey(get_store(), offender_id, window_days=window_days)
 
@@ -300,7 +316,7 @@ def offender_tables(data_key: str, offender_id: str) -> dict[str, pd.DataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def ego_network(data_key: str, offender_id: str, window_days: int) -> nx.MultiDiGraph:
-    from .analysis import networks
+    from ..analysis import networks
 
     return networks.ego_network(get_store(), offender_id, window_days=window_days)
 
@@ -313,7 +329,7 @@ def state_flow(data_key: str, filters: tuple) -> tuple[pd.DataFrame, pd.DataFram
 
     The flow counts all movements in the period; only the period and the window apply.
     """
-    from .analysis import networks
+    from ..analysis import networks
 
     f = _filters(filters)
     graph = networks.state_flow(get_store(), date_from=f.date_from, date_to=f.date_to, window_days=f.window_days)
@@ -326,7 +342,7 @@ def state_flow(data_key: str, filters: tuple) -> tuple[pd.DataFrame, pd.DataFram
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def co_offenders(data_key: str) -> tuple[nx.Graph, pd.DataFrame]:
-    from .analysis import networks
+    from ..analysis import networks
 
     graph = networks.co_offenders(get_store())
     return graph, networks.co_offender_table(graph, seed=1)
@@ -358,7 +374,7 @@ def co_offender_view(data_key: str, days: int, communities: tuple[int, ...], onl
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def mobile_groups(data_key: str, days: int) -> pd.DataFrame:
-    from .analysis import networks
+    from ..analysis import networks
 
     return networks.mobile_groups(get_store(), days=days)
 
@@ -492,7 +508,7 @@ def risk_levels() -> tuple[str, ...]:
 
 
 def run_load(ds: Any, progress: Callable[[str, int, int], None]) -> Any:
-    from .load import load_dataset
+    from ..ingest.load import load_dataset
 
     summary = load_dataset(get_store(), ds, progress)
     audit_event("load", {"folder": str(ds.folder.name), "rejected_rows": ds.rejected_rows},

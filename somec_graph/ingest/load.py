@@ -15,16 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
-from typing import Any, Callable
+from datetime import UTC, date, datetime
+from typing import Any
 
-from . import cypher
+from ..days import day_number
+from ..errors import AccessDenied
+from ..store import Store, cypher
 from .contract import QUALIFYING_GROUPS, RISK_LEVELS, TABLES, Table
-from .days import day_number
 from .derive import Derived, derive_offender
-from .errors import AccessDenied
-from .store import Store
 from .validate import Dataset
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
@@ -71,7 +71,7 @@ class Lookups:
     agency_states: dict[str, str]
 
     @classmethod
-    def of(cls, ds: Dataset) -> "Lookups":
+    def of(cls, ds: Dataset) -> Lookups:
         return cls({r["code"]: r["group"] for r in ds.rows.get("offence_categories", [])},
                    {r["agency_id"]: r["state"] for r in ds.rows.get("agencies", [])})
 
@@ -205,7 +205,7 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) ->
         affected = {r["offender_id"] for r in store.run("derive/all_offenders")}
     summary.derived_offenders = derive(store, sorted(affected), report)
     latest = store.run("gaps/latest_event")[0]["day"]
-    store.run("load/meta_end", {"now": datetime.now(timezone.utc).isoformat(timespec="seconds"), "latest_day": latest},
+    store.run("load/meta_end", {"now": datetime.now(UTC).isoformat(timespec="seconds"), "latest_day": latest},
               write=True)
     return summary
 

@@ -16,7 +16,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .contract import SEED_DIR, STATE_ALIASES, TABLES, Column, Table
+from ..resources import SEED_DIR
+from .contract import STATE_ALIASES, TABLES, Column, Table
 
 MAX_FIELD_CHARS = 100_000
 # ASCII digits only: \d would also let Arabic-Indic or full-width digits through.
