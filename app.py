@@ -6,7 +6,7 @@ reads in somec_graph.app.dashboard and the builders in somec_graph.app.views.
 
 import streamlit as st
 
-from somec_graph.app import dashboard
+from somec_graph.app import session
 from somec_graph.resources import PAGES_DIR
 
 # A local favicon: a ":material/...:" page icon would otherwise become a favicon fetched from a font CDN.
@@ -16,8 +16,8 @@ st.set_page_config(page_title="somec-graph", page_icon=str(PAGES_DIR / "favicon.
                                "About": "somec-graph: offenders' movements between European states and where "
                                         "information fails to follow them. Synthetic data only."})
 
-dashboard.current_user()  # the login form, when users are configured, before anything else
-dashboard.account_sidebar()
+session.current_user()  # the login form, when users are configured, before anything else
+session.account_sidebar()
 
 # The default page is served at the root URL.
 PAGES = {
@@ -37,6 +37,6 @@ PAGES = {
 }
 
 page = st.navigation(PAGES)
-dashboard.audit_view(page.title)
-with dashboard.last_resort():
+session.audit_view(page.title)
+with session.last_resort():
     page.run()

@@ -5,44 +5,44 @@ No offender ids on this page: only counts, rates and corridors.
 
 import streamlit as st
 
-from somec_graph.app import dashboard as db
-from somec_graph.app import views as v
+from somec_graph.app import captions, charts, downloads, filters, reads, session, style
+from somec_graph.vocab import RISK_LEVELS
 
 st.title("Overview")
 st.caption("Arrivals of offenders convicted of a violent or sexual offence, and whether the receiving state was told.")
 
-state = db.require_data()
-f = db.sidebar_filters(state)
+state = session.require_data()
+f = filters.sidebar_filters(state)
 key, ft = state.key, f.as_tuple()
 
-with db.guard(), st.spinner("Computing the gaps ..."):
-    kpis = db.overview(key, ft)
-    matrix = db.gap_matrix(key, ft)
-    trend = db.yearly(key, ft)
-    mechanisms = db.mechanisms(key, f.date_from, f.date_to, f.states, f.min_risk)
-    offenders = db.offenders_by_risk(key)
-    names = dict(zip(*[db.states(key)[c] for c in ("code", "name")]))
+with session.guard(), st.spinner("Computing the gaps ..."):
+    kpis = reads.overview(key, ft)
+    matrix = reads.gap_matrix(key, ft)
+    trend = reads.yearly(key, ft)
+    mechanisms = reads.mechanisms(key, f.date_from, f.date_to, f.states, f.min_risk)
+    offenders = reads.offenders_by_risk(key)
+    names = dict(zip(*[reads.states(key)[c] for c in ("code", "name")]))
 
 at_risk = offenders if not f.min_risk else offenders[
-    offenders["risk_level"].map(db.risk_levels().index) >= db.risk_levels().index(f.min_risk)]
+    offenders["risk_level"].map(RISK_LEVELS.index) >= RISK_LEVELS.index(f.min_risk)]
 c1, c2, c3, c4, c5 = st.columns(5)
-c1.metric("Offenders", v.fmt_int(int(at_risk["offenders"].sum())), border=True,
+c1.metric("Offenders", style.fmt_int(int(at_risk["offenders"].sum())), border=True,
           help="Offenders in the data set (at or above the chosen minimum risk level).")
-c2.metric("Counted arrivals", v.fmt_int(kpis["arrivals"]), border=True,
+c2.metric("Counted arrivals", style.fmt_int(kpis["arrivals"]), border=True,
           help="Arrivals of offenders who had a violent or sexual conviction by the day they arrived.")
-c3.metric("Gap rate", v.fmt_pct(kpis["gap_rate"]), border=True,
+c3.metric("Gap rate", style.fmt_pct(kpis["gap_rate"]), border=True,
           help=f"Share of arrivals (window closed) the receiving state learnt of more than {f.window_days} days "
                "after arrival, or never.")
-c4.metric("Median lag", v.fmt_days(kpis["median_lag_days"]), border=True,
+c4.metric("Median lag", style.fmt_days(kpis["median_lag_days"]), border=True,
           help="Median days from arrival to the receiving state being told, over arrivals it was told about after "
                "arrival.")
-c5.metric("Unnotified (12 mo.)", v.fmt_int(kpis["unnotified_last_12_months"]), border=True,
+c5.metric("Unnotified (12 mo.)", style.fmt_int(kpis["unnotified_last_12_months"]), border=True,
           help=f"Arrivals in the 12 months up to {kpis['as_of']} that the receiving state has never been told about "
                f"(more than {f.window_days} days after arrival).")
 
-who = v.describe_filters(**f.caption_kwargs())["who"]
-st.markdown(v.overview_caption(kpis, f.window_days, **f.caption_kwargs()))
-worst = v.worst_state_caption(v.worst_receiving_state(matrix), names, who)
+who = captions.describe_filters(**f.caption_kwargs())["who"]
+st.markdown(captions.overview_caption(kpis, f.window_days, **f.caption_kwargs()))
+worst = captions.worst_state_caption(captions.worst_receiving_state(matrix), names, who)
 if worst:
     st.markdown(worst)
 
@@ -53,9 +53,9 @@ else:
     st.subheader("Gap matrix: sending × receiving state")
     st.caption("Each cell is one corridor; the darker, the larger the share of arrivals notified late or never. "
                "Hover a cell for its numbers.")
-    st.altair_chart(v.gap_heatmap(matrix, names), width="stretch")
-    st.download_button("Download the gap matrix (CSV)", v.safe_csv(matrix), "gap-matrix.csv", "text/csv",
-                       icon=":material/download:", on_click=db.audit_download, args=("gap-matrix.csv",))
+    st.altair_chart(charts.gap_heatmap(matrix, names), width="stretch")
+    st.download_button("Download the gap matrix (CSV)", downloads.safe_csv(matrix), "gap-matrix.csv", "text/csv",
+                       icon=":material/download:", on_click=session.audit_download, args=("gap-matrix.csv",))
 
 left, right = st.columns(2)
 with left:
@@ -64,14 +64,14 @@ with left:
         st.info("No counted arrivals match these filters.")
     else:
         st.caption("Line: share notified late or never. Bars: number of counted arrivals.")
-        st.altair_chart(v.trend_chart(trend), width="stretch")
+        st.altair_chart(charts.trend_chart(trend), width="stretch")
 with right:
     st.subheader("What the receiving state knew")
     if trend.empty:
         st.info("No counted arrivals match these filters.")
     else:
         st.caption("Share of arrivals per year by status.")
-        st.altair_chart(v.status_mix_chart(trend), width="stretch")
+        st.altair_chart(charts.status_mix_chart(trend), width="stretch")
 
 left, right = st.columns(2)
 with left:
@@ -81,13 +81,13 @@ with left:
     else:
         total = int(mechanisms["exchanges"].sum())
         top = mechanisms.iloc[0]
-        st.caption(f"{v.fmt_int(total)} exchanges sent in the period; {top['mechanism']} carried "
-                   f"{v.fmt_pct(top['exchanges'] / total)} of them. Requests inform nobody until answered. "
+        st.caption(f"{style.fmt_int(total)} exchanges sent in the period; {top['mechanism']} carried "
+                   f"{style.fmt_pct(top['exchanges'] / total)} of them. Requests inform nobody until answered. "
                    "(The offence-group filter does not apply to exchanges.)")
-        st.altair_chart(v.mechanism_chart(mechanisms), width="stretch")
+        st.altair_chart(charts.mechanism_chart(mechanisms), width="stretch")
 with right:
     st.subheader("Corridors with the most gaps")
-    table = v.corridor_table(matrix, names)
+    table = charts.corridor_table(matrix, names)
     if table.empty:
         st.info("No corridors match these filters.")
     else:

@@ -2,15 +2,14 @@
 
 import streamlit as st
 
-from somec_graph.app import dashboard as db
-from somec_graph.app import views as v
+from somec_graph.app import charts, downloads, maps, network, reads, session, style
 
 st.title("Movement explorer")
 st.caption("Where did this person go, when, and was the receiving state told?")
 
-state = db.require_data()
-with db.guard():
-    offenders = db.offender_list(state.key)
+state = session.require_data()
+with session.guard():
+    offenders = reads.offender_list(state.key)
 if offenders.empty:
     st.info("The data set has no offenders yet. Load a data set with offenders.csv on the Data page.")
     st.stop()
@@ -26,7 +25,7 @@ if "explorer_offender" not in st.session_state:
 
 def describe(offender_id: str) -> str:
     row = info.loc[offender_id]
-    risk = v.RISK_LABELS.get(row["risk_level"], row["risk_level"])
+    risk = style.RISK_LABELS.get(row["risk_level"], row["risk_level"])
     return f"{offender_id} · {row['nationality']} · {risk} risk · {row['movements']} movements"
 
 
@@ -35,13 +34,13 @@ offender_id = left.selectbox("Offender (type to search by id)", ids, key="explor
                              help="Type part of an id, e.g. 000123, to narrow the suggestions.")
 window = int(right.number_input("Notification window (days)", 0, 365, 30, key="explorer_window"))
 st.query_params["offender"] = offender_id
-db.audit_view("Movement explorer", offender_id=offender_id)  # who looked at whom
+session.audit_view("Movement explorer", offender_id=offender_id)  # who looked at whom
 
 row = info.loc[offender_id]
-with db.guard(), st.spinner("Reading the journey ..."):
-    journey = db.journey(state.key, offender_id, window)
-    tables = db.offender_tables(state.key, offender_id)
-    state_table = db.states(state.key)
+with session.guard(), st.spinner("Reading the journey ..."):
+    journey = reads.journey(state.key, offender_id, window)
+    tables = reads.offender_tables(state.key, offender_id)
+    state_table = reads.states(state.key)
 names = dict(zip(state_table["code"], state_table["name"]))
 
 born = f", born {int(row['birth_year'])}" if row["birth_year"] == row["birth_year"] and row["birth_year"] else ""
@@ -49,8 +48,8 @@ counted = journey["status"].notna().sum()
 gaps = journey["status"].isin(["late", "unnotified"]).sum()
 st.markdown(
     f"**{offender_id}** — national of {names.get(row['nationality'], row['nationality'])}{born}, assessed "
-    f"**{v.RISK_LABELS.get(row['risk_level'], row['risk_level'])} risk**; {v.fmt_int(row['convictions'])} "
-    f"conviction(s), {v.fmt_int(len(journey))} movement(s). "
+    f"**{style.RISK_LABELS.get(row['risk_level'], row['risk_level'])} risk**; {style.fmt_int(row['convictions'])} "
+    f"conviction(s), {style.fmt_int(len(journey))} movement(s). "
     + (f"Of {counted} counted arrival(s), {gaps} were notified late or never." if counted else
        "None of the arrivals is counted: there was no violent or sexual conviction before any of them."))
 
@@ -58,24 +57,24 @@ st.subheader("Journey")
 if journey.empty:
     st.info("No movements recorded for this offender, so there is no journey to draw.")
 else:
-    st.html(v.status_legend_html())
+    st.html(maps.status_legend_html())
     tl, mp = st.columns([1, 1])
     with tl:
         st.caption("Each bar is a stay, from arrival until the next arrival; colour = what the receiving state knew.")
-        st.altair_chart(v.journey_timeline(journey), width="stretch")
+        st.altair_chart(charts.journey_timeline(journey), width="stretch")
     with mp:
         st.caption("Arcs between capitals in travel order (numbers); each arc bends to the right of its direction. "
                    "Scroll to zoom, drag to pan.")
-        chart = v.journey_map(journey, state_table)
+        chart = maps.journey_map(journey, state_table)
         if chart is None:
             st.info("The states of this journey have no capital coordinates in states.csv, so no map can be drawn.")
         else:
             st.altair_chart(chart, width="content")
-    shown = journey.assign(status=journey["status"].map(lambda s: v.STATUS_LABELS[s if s in v.STATUS_LABELS
-                                                                                  else v.NOT_COUNTED]))
+    shown = journey.assign(status=journey["status"].map(lambda s: style.STATUS_LABELS[s if s in style.STATUS_LABELS
+                                                                                  else style.NOT_COUNTED]))
     st.dataframe(shown, hide_index=True, width="stretch")
-    st.download_button("Download the journey (CSV)", v.safe_csv(journey), f"journey-{offender_id}.csv", "text/csv",
-                       icon=":material/download:", on_click=db.audit_download,
+    st.download_button("Download the journey (CSV)", downloads.safe_csv(journey), f"journey-{offender_id}.csv", "text/csv",
+                       icon=":material/download:", on_click=session.audit_download,
                        args=(f"journey-{offender_id}.csv",))
 
 def table_section(title: str, frame, empty: str) -> None:
@@ -100,11 +99,11 @@ st.subheader("Ego network")
 st.caption("The offender, their convictions, the states and agencies involved, the exchanges about them and their "
            "co-defendants. Movement links are coloured by what the receiving state knew. Hover a node for details; "
            "drag to rearrange, scroll to zoom.")
-with db.guard():
-    graph = db.ego_network(state.key, offender_id, window)
-if v.too_many_nodes(graph.number_of_nodes()):
+with session.guard():
+    graph = reads.ego_network(state.key, offender_id, window)
+if network.too_many_nodes(graph.number_of_nodes()):
     st.warning(f"This offender's network has {graph.number_of_nodes():,} nodes, more than a browser can draw "
-               f"smoothly ({v.MAX_NETWORK_NODES}); the tables above list everything in it.")
+               f"smoothly ({style.MAX_NETWORK_NODES}); the tables above list everything in it.")
 else:
-    st.iframe(v.ego_network_html(graph, offender_id), height=640,
+    st.iframe(network.ego_network_html(graph, offender_id), height=640,
               alt=f"Ego network of {offender_id}")

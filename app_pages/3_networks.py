@@ -2,23 +2,22 @@
 
 import streamlit as st
 
-from somec_graph.app import dashboard as db
-from somec_graph.app import views as v
+from somec_graph.app import filters, maps, network, reads, session, style
 
 st.title("Networks")
 st.caption("The state flow network on capital coordinates, and the co-offender network of offenders convicted in "
            "the same case.")
 
-state = db.require_data()
-f = db.sidebar_filters(state, show=("period", "window"))
-limit = int(st.session_state.get("max_network_nodes", v.MAX_NETWORK_NODES))
+state = session.require_data()
+f = filters.sidebar_filters(state, show=("period", "window"))
+limit = int(st.session_state.get("max_network_nodes", style.MAX_NETWORK_NODES))
 key = state.key
 
 # --- state flow ------------------------------------------------------------------
 st.header("State flow")
-with db.guard(), st.spinner("Building the state flow network ..."):
-    edges, hubs = db.state_flow(key, f.as_tuple())
-    state_table = db.states(key)
+with session.guard(), st.spinner("Building the state flow network ..."):
+    edges, hubs = reads.state_flow(key, f.as_tuple())
+    state_table = reads.states(key)
 names = dict(zip(state_table["code"], state_table["name"]))
 if edges.empty:
     st.info("No movements in the chosen period, so there is no flow to draw. Widen the period in the sidebar.")
@@ -33,16 +32,16 @@ else:
     busiest = edges.sort_values(["movements", "from_state"], ascending=[False, True]).iloc[0]
     route = " → ".join(names.get(busiest[end], busiest[end]) for end in ("from_state", "to_state"))
     st.markdown(
-        f"{v.fmt_int(edges['movements'].sum())} movements along {v.fmt_int(len(edges))} corridors between "
-        f"{v.fmt_int(len(set(edges['from_state']) | set(edges['to_state'])))} states; the busiest is "
-        f"{route} ({v.fmt_int(busiest['movements'])} movements, gap rate {v.fmt_pct(busiest['gap_rate'])}). "
-        f"Showing the {v.fmt_int(len(shown))} corridors with at least {min_moves} movements.")
+        f"{style.fmt_int(edges['movements'].sum())} movements along {style.fmt_int(len(edges))} corridors between "
+        f"{style.fmt_int(len(set(edges['from_state']) | set(edges['to_state'])))} states; the busiest is "
+        f"{route} ({style.fmt_int(busiest['movements'])} movements, gap rate {style.fmt_pct(busiest['gap_rate'])}). "
+        f"Showing the {style.fmt_int(len(shown))} corridors with at least {min_moves} movements.")
     nodes_drawn = len(set(shown["from_state"]) | set(shown["to_state"]))
-    if v.too_many_nodes(nodes_drawn, limit):
+    if network.too_many_nodes(nodes_drawn, limit):
         st.warning(f"This view would draw {nodes_drawn:,} states, more than the browser handles smoothly ({limit}); "
                    "raise the minimum number of movements or narrow the period.")
     else:
-        chart = v.state_flow_map(shown, state_table)
+        chart = maps.state_flow_map(shown, state_table)
         if chart is None:
             st.info("No corridor has both states with capital coordinates in states.csv, so there is nothing to draw.")
         else:
@@ -62,9 +61,9 @@ else:
 st.header("Co-offenders")
 days = int(st.columns([1, 3])[0].number_input("Mobile groups: co-defendants arriving in the same state within "
                                                "(days)", 0, 365, 30, key="mobile_days"))
-with db.guard(), st.spinner("Building the co-offender network ..."):
-    graph, table = db.co_offenders(key)
-    groups = db.mobile_groups(key, days)
+with session.guard(), st.spinner("Building the co-offender network ..."):
+    graph, table = reads.co_offenders(key)
+    groups = reads.mobile_groups(key, days)
 if graph.number_of_nodes() == 0:
     st.info("No two offenders share a case_id, so there is no co-offender network. convictions.csv links "
             "co-defendants through its case_id column.")
@@ -77,12 +76,12 @@ picked = c1.multiselect("Communities", communities.index.tolist(), key="co_commu
                         format_func=lambda c: f"community {c} ({communities[c]} offenders)",
                         help="Empty: all communities.")
 only_mobile = c2.toggle("Only mobile groups and their co-defendants", key="co_only_mobile")
-with db.guard():
-    count, html, mobile_members = db.co_offender_view(key, days, tuple(sorted(picked)), only_mobile, limit)
+with session.guard():
+    count, html, mobile_members = reads.co_offender_view(key, days, tuple(sorted(picked)), only_mobile, limit)
 groups_shown.markdown(
-    f"{v.fmt_int(graph.number_of_nodes())} offenders share a case with at least one other; they form "
-    f"{v.fmt_int(len(communities))} communities. {v.fmt_int(len(groups))} mobile group(s): co-defendants who "
-    f"arrived in the same state within {days} days of each other ({v.fmt_int(len(mobile_members))} offenders).")
+    f"{style.fmt_int(graph.number_of_nodes())} offenders share a case with at least one other; they form "
+    f"{style.fmt_int(len(communities))} communities. {style.fmt_int(len(groups))} mobile group(s): co-defendants who "
+    f"arrived in the same state within {days} days of each other ({style.fmt_int(len(mobile_members))} offenders).")
 if count == 0:
     st.info("No offender matches this selection; clear the communities or turn off 'only mobile groups'.")
 elif html is None:

@@ -4,16 +4,15 @@ from datetime import date
 
 import streamlit as st
 
-from somec_graph.app import dashboard as db
-from somec_graph.app import views as v
+from somec_graph.app import console, downloads, network, session, style
 from somec_graph.errors import QueryError, SomecGraphError
 
 st.title("Query console")
 st.caption("Pick a named query, fill in its parameters and run it. Queries only read: anything that could change "
            "the graph is refused.")
 
-state = db.require_data()
-queries = db.named_queries()
+state = session.require_data()
+queries = console.named_queries()
 if not queries:
     st.info("There are no named queries in cypher/queries/. Add a .cypher file there with a header "
             "(// name:, // purpose:, // param:, // returns:) and reload this page.")
@@ -78,7 +77,7 @@ if run:
     else:
         try:
             with st.spinner("Running ..."):
-                result = db.run_console_query(statement.text, statement.bind(raw), statement)
+                result = console.run_console_query(statement.text, statement.bind(raw), statement)
             st.session_state["console_result"] = (name, result)
         except SomecGraphError as exc:
             st.error(str(exc), icon=":material/error:")
@@ -95,7 +94,7 @@ with st.expander("Write your own read-only query", icon=":material/edit_note:"):
         else:
             try:
                 with st.spinner("Running ..."):
-                    result = db.run_console_query(own, {})
+                    result = console.run_console_query(own, {})
                 st.session_state["console_result"] = ("your query", result)
             except QueryError as exc:
                 st.error(str(exc), icon=":material/block:")
@@ -110,16 +109,16 @@ if "console_result" in st.session_state:
         st.info("The query ran and returned no rows. Check the parameters (ids are case-sensitive, e.g. "
                 "OFF-000001; state codes are upper case, e.g. DE).")
     else:
-        st.caption(f"{v.fmt_int(len(table))} row(s).")
-        st.dataframe(v.display_frame(table), hide_index=True, width="stretch")
-        st.download_button("Download CSV", v.safe_csv(v.display_frame(table)), f"{title.replace(' ', '-')}.csv",
-                           "text/csv", icon=":material/download:", on_click=db.audit_download,
+        st.caption(f"{style.fmt_int(len(table))} row(s).")
+        st.dataframe(downloads.display_frame(table), hide_index=True, width="stretch")
+        st.download_button("Download CSV", downloads.safe_csv(downloads.display_frame(table)), f"{title.replace(' ', '-')}.csv",
+                           "text/csv", icon=":material/download:", on_click=session.audit_download,
                            args=(f"{title.replace(' ', '-')}.csv",))
     if result.graph.number_of_nodes():
         n = result.graph.number_of_nodes()
-        if v.too_many_nodes(n, int(st.session_state.get("max_network_nodes", v.MAX_NETWORK_NODES))):
+        if network.too_many_nodes(n, int(st.session_state.get("max_network_nodes", style.MAX_NETWORK_NODES))):
             st.warning(f"The result holds {n:,} nodes, too many to draw smoothly; the table lists them. Add a LIMIT "
                        "or a narrower parameter to see them as a graph.")
         else:
             st.caption("The nodes and relationships the query returned. Hover a node for its properties.")
-            st.iframe(v.result_graph_html(result.graph), height=560, alt="Nodes and relationships of the result")
+            st.iframe(network.result_graph_html(result.graph), height=560, alt="Nodes and relationships of the result")

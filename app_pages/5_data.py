@@ -3,8 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from somec_graph.app import dashboard as db
-from somec_graph.app import views as v
+from somec_graph.app import reads, session, style, uploads
 from somec_graph.errors import SomecGraphError
 from somec_graph.ingest.contract import TABLES
 from somec_graph.ingest.validate import problems_csv, validate
@@ -16,15 +15,15 @@ st.caption("Upload a data set as CSV files (or one zip of them), check it, then 
            "with problems loads nothing unless you choose to load only its valid rows.")
 
 # --- what is loaded now --------------------------------------------------------------
-with db.guard():
-    current = db.data_state()
+with session.guard():
+    current = session.data_state()
 if current.empty:
-    st.info(db.NO_DATA, icon=":material/info:")
+    st.info(session.NO_DATA, icon=":material/info:")
 else:
-    with db.guard():
-        counts = db.counts(current.key)
+    with session.guard():
+        counts = reads.counts(current.key)
     nodes = counts[counts["kind"] == "node"].set_index("name")["count"]
-    shown = ", ".join(f"{v.fmt_int(nodes.get(label, 0))} {word}" for label, word in (
+    shown = ", ".join(f"{style.fmt_int(nodes.get(label, 0))} {word}" for label, word in (
         ("Offender", "offenders"), ("Conviction", "convictions"), ("Movement", "movements"),
         ("Exchange", "exchanges"), ("Agency", "agencies"), ("State", "states")))
     st.success(f"Loaded: {shown} (data version {current.version}, last load {current.loaded_at or 'unknown'}).",
@@ -34,7 +33,7 @@ else:
                    "twice.")
 
 # --- upload and validate ---------------------------------------------------------------
-if not db.current_user().is_admin:
+if not session.current_user().is_admin:
     st.info("Loading data needs the admin role; ask an administrator to load new data.", icon=":material/lock:")
     st.stop()
 st.subheader("1. Upload")
@@ -42,19 +41,19 @@ st.caption("Files of the data contract: " + ", ".join(t.file for t in TABLES) + 
            "offence_categories.csv and mechanisms.csv may be left out: the shipped reference tables are used.")
 uploaded = st.file_uploader("Data set files", type=["csv", "zip"], accept_multiple_files=True, key="data_upload")
 if not uploaded:
-    db.remove_dir(st.session_state.pop("data_folder", None))
+    uploads.remove_dir(st.session_state.pop("data_folder", None))
     st.session_state.pop("data_check", None)
     st.stop()
 
 signature = tuple(sorted((f.name, f.size, getattr(f, "file_id", "")) for f in uploaded))
 check = st.session_state.get("data_check")
 if not check or check["signature"] != signature:
-    db.remove_dir(st.session_state.pop("data_folder", None))
-    folder = db.new_upload_dir()
+    uploads.remove_dir(st.session_state.pop("data_folder", None))
+    folder = uploads.new_upload_dir()
     st.session_state["data_folder"] = folder
     try:
         with st.spinner("Checking the files ..."):
-            notes = db.unpack_upload(uploaded, folder)
+            notes = uploads.unpack_upload(uploaded, folder)
             dataset = validate(folder) if any(folder.iterdir()) else None
     except SomecGraphError as exc:
         st.error(str(exc), icon=":material/error:")
@@ -76,9 +75,9 @@ st.dataframe(rows, hide_index=True, width="content")
 for w in ds.warnings:
     st.caption(f"Warning: {w}")
 if ds.ok:
-    st.success(f"No problems found in {v.fmt_int(int(rows['valid rows'].sum()))} rows.", icon=":material/check:")
+    st.success(f"No problems found in {style.fmt_int(int(rows['valid rows'].sum()))} rows.", icon=":material/check:")
 else:
-    st.error(f"{v.fmt_int(len(ds.problems))} problem(s) in {v.fmt_int(ds.rejected_rows)} row(s). Fix them and "
+    st.error(f"{style.fmt_int(len(ds.problems))} problem(s) in {style.fmt_int(ds.rejected_rows)} row(s). Fix them and "
              "upload again, or load only the valid rows below.", icon=":material/error:")
     problems = pd.DataFrame([{"file": p.file, "line": p.line, "column": p.column, "value": p.value,
                               "reason": p.reason} for p in ds.problems[:MAX_PROBLEMS_SHOWN]])
@@ -87,13 +86,13 @@ else:
         st.caption(f"The first {MAX_PROBLEMS_SHOWN} problems are shown; the download lists all of them.")
     st.download_button("Download the problems (CSV)", problems_csv(ds.problems).encode("utf-8"),
                        "rejected-rows.csv", "text/csv", icon=":material/download:",
-                       on_click=db.audit_download, args=("rejected-rows.csv",))
+                       on_click=session.audit_download, args=("rejected-rows.csv",))
 
 # --- load ----------------------------------------------------------------------------
 st.subheader("3. Load")
 partial = False
 if not ds.ok:
-    partial = st.checkbox(f"Load only the valid rows (the {v.fmt_int(ds.rejected_rows)} rejected row(s) are left "
+    partial = st.checkbox(f"Load only the valid rows (the {style.fmt_int(ds.rejected_rows)} rejected row(s) are left "
                           "out, and so is anything that refers to them)", key="data_partial")
 if check["loaded"] is not None:
     st.success("Loaded. Every page now shows the new data.", icon=":material/check_circle:")
@@ -113,7 +112,7 @@ if st.button("Load into the graph", type="primary", disabled=blocked, icon=":mat
         bar.progress(min(fraction, 1.0), text=f"{step}: {done:,} of {total:,}")
 
     try:
-        summary = db.run_load(ds, progress)
+        summary = uploads.run_load(ds, progress)
     except SomecGraphError as exc:
         bar.empty()
         st.error(f"{exc} If the load had started, load the same data set again to complete it (nothing is counted "
@@ -121,7 +120,7 @@ if st.button("Load into the graph", type="primary", disabled=blocked, icon=":mat
         st.stop()
     bar.progress(1.0, text="Done.")
     check["loaded"] = summary.rows()
-    db.clear_caches()
+    uploads.clear_caches()
     st.rerun()
 if blocked:
     st.caption("Loading is disabled while the data set has problems: nothing is loaded unless every row is valid "

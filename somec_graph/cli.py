@@ -20,7 +20,7 @@ import pandas as pd
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from .access.users import LOCAL_ADMIN
+from .access.roles import LOCAL_ADMIN
 from .config import load_settings
 from .errors import SomecGraphError
 from .output import FORMATS, render
@@ -78,9 +78,9 @@ def cli(ctx: click.Context, debug: bool) -> None:
 # --- load -------------------------------------------------------------------
 
 @cli.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path, resolve_path=True))
 @click.option("--skip-invalid", is_flag=True, help="Load the valid rows and report the rejected ones.")
-@click.option("--report", type=click.Path(dir_okay=False, path_type=Path),
+@click.option("--report", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True),
               help="Write problems as CSV (file, line, column, value, reason). Default with --skip-invalid: rejected-rows.csv")
 def load(folder: Path, skip_invalid: bool, report: Path | None) -> None:
     """Validate the data set in FOLDER and load it into the graph."""
@@ -307,7 +307,7 @@ def db_stop() -> None:
 # --- export ------------------------------------------------------------------
 
 @cli.command()
-@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path, resolve_path=True))
 @click.option("--format", "fmt", type=click.Choice(["graphml", "gexf", "csv"]), default="graphml", show_default=True,
               help="graphml/gexf: one file (for Gephi and networkx); csv: a folder with nodes.csv and edges.csv.")
 @click.option("--state", "states", multiple=True, help="Only what involves this state (repeatable).")
@@ -438,7 +438,7 @@ def audit_show(user: str | None, since: str | None, action: str | None, fmt: str
 # --- data generation and the dashboard -------------------------------------
 
 @cli.command()
-@click.argument("out", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("out", type=click.Path(file_okay=False, path_type=Path, resolve_path=True))
 @click.option("--offenders", type=click.IntRange(1), default=2000, show_default=True)
 @click.option("--seed", type=int, default=1, show_default=True)
 def synth(out: Path, offenders: int, seed: int) -> None:
@@ -455,7 +455,7 @@ def synth(out: Path, offenders: int, seed: int) -> None:
 @click.option("--address", default="127.0.0.1", show_default=True, help="Listen address of the dashboard.")
 def app(port: int, address: str) -> None:
     """Start the dashboard."""
-    from .access.users import login_required
+    from .access.login import login_required
 
     settings = load_settings()
     login_required(settings.data_dir, address)  # refuses a network address with no users configured

@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 from conftest import write_dataset
 
-from somec_graph.access.users import User
+from somec_graph.access.roles import User
 from somec_graph.analysis import gaps, networks, paths
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.load import load_dataset

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from somec_graph.app import dashboard
+from somec_graph.app import session
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.resources import SEED_DIR
@@ -85,12 +85,12 @@ def test_every_page_explains_an_empty_graph(store: Store) -> None:
     for name in ("overview", "explorer", "networks", "console", "data"):
         at = page(name).run()
         assert_clean(at)
-        assert any(dashboard.NO_DATA in e.value for e in at.info), name
-    assert "somec-graph load seed_data" in dashboard.NO_DATA
+        assert any(session.NO_DATA in e.value for e in at.info), name
+    assert "somec-graph load seed_data" in session.NO_DATA
 
 
 def test_a_database_error_is_one_sentence(monkeypatch: pytest.MonkeyPatch, store: Store) -> None:
-    dashboard._shared_store.clear()
+    session._shared_store.clear()
     monkeypatch.setenv("SOMEC_NEO4J_URI", store.uri)  # the running server, with a wrong password
     monkeypatch.setenv("SOMEC_NEO4J_USER", "root")
     monkeypatch.setenv("SOMEC_NEO4J_PASSWORD", "not-the-password")
@@ -102,7 +102,7 @@ def test_a_database_error_is_one_sentence(monkeypatch: pytest.MonkeyPatch, store
         assert message == (f"The database at {store.uri} refused the user name or password; check SOMEC_NEO4J_USER "
                            "and SOMEC_NEO4J_PASSWORD.")
     finally:
-        dashboard._shared_store.clear()
+        session._shared_store.clear()
 
 
 # --- overview -----------------------------------------------------------------------

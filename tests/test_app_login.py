@@ -16,7 +16,8 @@ from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, ensure_seed, texts
 
 from somec_graph.access import audit, users
-from somec_graph.app.dashboard import SESSION_KEY
+from somec_graph.access.login import SESSION_IDLE_MINUTES
+from somec_graph.app.session import SESSION_KEY
 from somec_graph.resources import SEED_DIR
 from somec_graph.store import Store
 
@@ -127,7 +128,7 @@ def test_analyst_sees_only_offenders_of_their_jurisdiction(with_users: Path) -> 
 def test_session_times_out(with_users: Path) -> None:
     at = login("ana")
     assert at.session_state[SESSION_KEY]["user"].name == "ana"
-    at.session_state[SESSION_KEY]["seen"] = time.time() - (users.SESSION_IDLE_MINUTES + 1) * 60
+    at.session_state[SESSION_KEY]["seen"] = time.time() - (SESSION_IDLE_MINUTES + 1) * 60
     at.run()
     assert at.text_input(key="login_password")
     assert any("sign in again" in i.value for i in at.info)

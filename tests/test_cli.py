@@ -16,9 +16,9 @@ from conftest import run_cli, write_dataset
 from datasets import base, expected_counts
 
 from somec_graph.config import load_settings
-from somec_graph.resources import CYPHER_DIR
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
+from somec_graph.resources import CYPHER_DIR
 from somec_graph.store import Store, embedded
 
 
@@ -80,7 +80,7 @@ def test_query_without_name_lists_queries(session_store: Store, fmt: str) -> Non
 
 @pytest.mark.parametrize("args, message", [
     (("query", "nosuch"), "No named query 'nosuch'; available: "),
-    (("query", "offender_convictions"), "needs --param offender_id="),
+    (("query", "offender_convictions"), "needs the parameter offender_id"),
     (("query", "counts", "--param", "colour=red"), "Query 'counts' has no parameter colour; it takes: none."),
     (("query", "arrivals_by_month", "--param", "date_from=yesterday"),
      "Parameter date_from='yesterday' is not a valid date."),

@@ -29,7 +29,7 @@ import networkx as nx
 import pytest
 from conftest import write_dataset
 
-from somec_graph.access.users import User
+from somec_graph.access.roles import User
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.contract import TABLES
 from somec_graph.ingest.load import load_dataset

@@ -10,10 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from somec_graph.access import users
+from somec_graph.access import login, users
+from somec_graph.access.roles import LOCAL_ADMIN, User
 from somec_graph.access.users import (
-    LOCAL_ADMIN,
-    User,
     UserError,
     UsersFileError,
     add_user,
@@ -181,21 +180,21 @@ def test_concurrent_adds_lose_nothing(tmp_path: Path) -> None:
 
 
 def test_login_policy_of_the_dashboard(tmp_path: Path) -> None:
-    assert users.login_required(tmp_path, "127.0.0.1") is False  # no users, loopback: LOCAL_ADMIN
-    assert users.login_required(tmp_path, "::1") is False
+    assert login.login_required(tmp_path, "127.0.0.1") is False  # no users, loopback: LOCAL_ADMIN
+    assert login.login_required(tmp_path, "::1") is False
     with pytest.raises(UserError, match="no users configured"):
-        users.login_required(tmp_path, "0.0.0.0")
+        login.login_required(tmp_path, "0.0.0.0")
     with pytest.raises(UserError):
-        users.login_required(tmp_path, "dashboard.example.org")
+        login.login_required(tmp_path, "dashboard.example.org")
     add_user(tmp_path, "boss", "admin", PASSWORD)
-    assert users.login_required(tmp_path, "127.0.0.1") is True
-    assert users.login_required(tmp_path, "0.0.0.0") is True
+    assert login.login_required(tmp_path, "127.0.0.1") is True
+    assert login.login_required(tmp_path, "0.0.0.0") is True
 
 
 def test_login_throttle() -> None:
     now = [1000.0]
-    throttle = users.LoginThrottle(clock=lambda: now[0])
-    for _ in range(users.MAX_FAILURES - 1):
+    throttle = login.LoginThrottle(clock=lambda: now[0])
+    for _ in range(login.MAX_FAILURES - 1):
         throttle.failed("ana")
     assert throttle.wait_seconds("ana") == 0
     throttle.failed("ana")

@@ -11,8 +11,8 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from somec_graph.analysis.gaps import STATUSES
-from somec_graph.app import views as v
+from somec_graph.app import captions, charts, downloads, maps, network, style
+from somec_graph.vocab import STATUSES
 
 EVIL = "<img src=x onerror=alert(1)>"
 EVIL_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -20,7 +20,7 @@ EVIL_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 
 def _ours(page: str) -> str:
     """The generated HTML without the inlined vis-network library text."""
-    js, css = v.vis_library_text()
+    js, css = network.vis_library_text()
     assert js in page and css in page, "vis-network must be inlined, not linked"
     return page.replace(js, "").replace(css, "")
 
@@ -41,7 +41,7 @@ def _ego_graph() -> nx.MultiDiGraph:
 
 
 def test_ego_network_escapes_every_data_value() -> None:
-    page = v.ego_network_html(_ego_graph(), "OFF-1")
+    page = network.ego_network_html(_ego_graph(), "OFF-1")
     ours = _ours(page)
     assert EVIL not in page
     assert "<img" not in ours.lower()
@@ -56,29 +56,29 @@ def test_ego_network_escapes_every_data_value() -> None:
 
 
 def test_ego_network_colours_by_kind_and_gap_status_with_a_legend() -> None:
-    page = v.ego_network_html(_ego_graph(), "OFF-1")
+    page = network.ego_network_html(_ego_graph(), "OFF-1")
     ours = _ours(page)
     edges = json.loads(re.search(r"var edges = (\[.*?\]);\n", ours).group(1))
     colours = {e["from"] + ">" + e["to"]: e["color"]["color"] for e in edges}
-    assert colours["state:RO>state:DE"] == v.STATUS_COLORS["unnotified"]
-    assert colours["state:DE>state:RO"] == v.STATUS_COLORS[v.NOT_COUNTED]
-    assert colours["agency:X>exchange:E1"] == v.OTHER_LINK
+    assert colours["state:RO>state:DE"] == style.STATUS_COLORS["unnotified"]
+    assert colours["state:DE>state:RO"] == style.STATUS_COLORS[style.NOT_COUNTED]
+    assert colours["agency:X>exchange:E1"] == style.OTHER_LINK
     nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", ours).group(1))
-    assert {n["id"]: n["color"]["background"] for n in nodes}["state:DE"] == v.KIND_COLORS["state"]
+    assert {n["id"]: n["color"]["background"] for n in nodes}["state:DE"] == style.KIND_COLORS["state"]
     legend = re.search(r'<div id="legend"[^>]*>(.*?)</div>', ours, re.S).group(1)
     for word in ("offender", "state", "agency", "exchange", "co-defendant", "never notified"):
         assert word in legend
 
 
 def test_network_html_is_offline() -> None:
-    page = v.ego_network_html(_ego_graph(), "OFF-1")
+    page = network.ego_network_html(_ego_graph(), "OFF-1")
     ours = _ours(page)
     assert not re.search(r"https?:|//[a-z0-9.-]+\.[a-z]{2,}/", ours, re.I), "our own HTML must name no URL at all"
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page, re.I)
     assert "@import" not in page and "url(http" not in page.replace(" ", "")
     assert "bootstrap" not in page.lower() and "cdn" not in ours.lower()
     assert "default-src 'none'" in page  # CSP: the page may fetch nothing
-    js, css = v.vis_library_text()
+    js, css = network.vis_library_text()
     # The library may mention URLs (licence comments, the SVG namespace) but never loads one.
     assert not re.search(r"""(src|href)\s*=\s*["']https?:""", js + css)
     assert "url(http" not in css.replace(" ", "").replace('"', "").replace("'", "")
@@ -93,15 +93,15 @@ def test_co_offender_network_highlights_mobile_groups() -> None:
     G.add_edge("OFF-2", EVIL, cases=[EVIL], weight=1)
     table = pd.DataFrame({"offender_id": ["OFF-1", "OFF-2", EVIL], "community": [1, 1, 2],
                           "degree": [1, 2, 1], "betweenness": [0.0, 1.0, 0.0]})
-    page = v.co_offender_html(G, table, {"OFF-1": ["1"], "OFF-2": ["1"]})
+    page = network.co_offender_html(G, table, {"OFF-1": ["1"], "OFF-2": ["1"]})
     ours = _ours(page)
     assert EVIL not in page and "<img" not in ours.lower()
     nodes = {n["id"]: n for n in json.loads(re.search(r"var nodes = (\[.*?\]);\n", ours).group(1))}
-    assert nodes["OFF-1"]["color"]["border"] == v.MOBILE_COLOR and nodes["OFF-1"]["borderWidth"] == 4
-    assert nodes[EVIL]["color"]["border"] != v.MOBILE_COLOR
-    assert nodes["OFF-1"]["color"]["background"] == v.community_color(1) != v.community_color(2)
+    assert nodes["OFF-1"]["color"]["border"] == style.MOBILE_COLOR and nodes["OFF-1"]["borderWidth"] == 4
+    assert nodes[EVIL]["color"]["border"] != style.MOBILE_COLOR
+    assert nodes["OFF-1"]["color"]["background"] == style.community_color(1) != style.community_color(2)
     edges = json.loads(re.search(r"var edges = (\[.*?\]);\n", ours).group(1))
-    assert {(e["from"], e["to"]): e["color"]["color"] for e in edges}[("OFF-1", "OFF-2")] == v.MOBILE_COLOR
+    assert {(e["from"], e["to"]): e["color"]["color"] for e in edges}[("OFF-1", "OFF-2")] == style.MOBILE_COLOR
 
 
 def test_result_graph_html_escapes_properties() -> None:
@@ -109,13 +109,13 @@ def test_result_graph_html_escapes_properties() -> None:
     G.add_node("#1", kind="agency", label=EVIL, title=f"Agency\nname: {EVIL}")
     G.add_node("#2", kind="state", label="DE", title="State")
     G.add_edge("#1", "#2", title="IN")
-    page = v.result_graph_html(G)
+    page = network.result_graph_html(G)
     assert EVIL not in page and EVIL_ESCAPED in page.replace("\\u0026", "&")
 
 
 def test_tooltips_and_captions_escape() -> None:
-    assert v.title_html(f"a\n{EVIL}") == f"a<br>{EVIL_ESCAPED}"
-    assert "<" not in v.script_json({"x": "</script>"})
+    assert network.title_html(f"a\n{EVIL}") == f"a<br>{EVIL_ESCAPED}"
+    assert "<" not in network.script_json({"x": "</script>"})
 
 
 def test_maps_are_local_geometry_coloured_by_status() -> None:
@@ -125,48 +125,46 @@ def test_maps_are_local_geometry_coloured_by_status() -> None:
                             "to_state": ["DE", "RO", "XX"], "arrival_date": ["2020-01-01", "2021-01-01", "2022-01-01"],
                             "days_stayed": [366, 365, None], "status": ["late", None, "known"],
                             "lag_days": [40, None, 0]})
-    spec = v.journey_map(journey, states).to_dict()
+    spec = maps.journey_map(journey, states).to_dict()
     text = json.dumps(spec)
     assert not re.search(r"https?://(?!vega\.github\.io/schema/)", text), "no URL but the Vega-Lite schema id"
     assert '"url"' not in text and "geoshape" not in text  # no remote data, no tiles
     arcs = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
-    assert arcs["encoding"]["color"]["scale"]["range"] == [v.STATUS_COLORS["late"], v.STATUS_COLORS[v.NOT_COUNTED]]
+    assert arcs["encoding"]["color"]["scale"]["range"] == [style.STATUS_COLORS["late"], style.STATUS_COLORS[style.NOT_COUNTED]]
     rows = spec["datasets"][arcs["data"]["name"]]
     assert {r["arc"] for r in rows} == {1, 2}  # XX has no coordinates: no arc
     flow = pd.DataFrame({"from_state": ["RO", "DE"], "to_state": ["DE", "RO"], "movements": [10, 2],
                          "gap_rate": [0.5, None]})
-    flow_spec = v.state_flow_map(flow, states).to_dict()
+    flow_spec = maps.state_flow_map(flow, states).to_dict()
     lines = [layer for layer in flow_spec["layer"] if layer.get("mark", {}).get("type") == "line"]
     assert any("strokeWidth" in layer["encoding"] for layer in lines)
-    assert v.state_flow_map(flow.iloc[0:0], states) is None
-    assert v.journey_map(journey[journey["to_state"] == "XX"].assign(from_state="XX"), states) is None
+    assert maps.state_flow_map(flow.iloc[0:0], states) is None
+    assert maps.journey_map(journey[journey["to_state"] == "XX"].assign(from_state="XX"), states) is None
 
 
 def test_network_layouts_are_computed_in_python() -> None:
-    page = v.ego_network_html(_ego_graph(), "OFF-1")
+    page = network.ego_network_html(_ego_graph(), "OFF-1")
     nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", _ours(page)).group(1))
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes)
     options = json.loads(re.search(r"var options = (\{.*?\});\n", _ours(page)).group(1))
     assert options["physics"]["enabled"] is False
     G = nx.Graph([(i, i + 1) for i in range(0, 40, 2)])
-    pos = v.packed_layout(G)
-    assert len(set(pos.values())) == 40 and pos == v.packed_layout(G)  # distinct and deterministic
+    pos = network.packed_layout(G)
+    assert len(set(pos.values())) == 40 and pos == network.packed_layout(G)  # distinct and deterministic
 
 
 def test_safe_csv_neutralises_formulas() -> None:
     frame = pd.DataFrame({"=cmd": ["=HYPERLINK(\"x\")", "+1", "-2+3", "@SUM(A1)", "DE", "a=b"],
                           "count": [1, -2, 3, 4, 5, 6]})
-    rows = list(csv.reader(io.StringIO(v.safe_csv(frame).decode("utf-8"))))
+    rows = list(csv.reader(io.StringIO(downloads.safe_csv(frame).decode("utf-8"))))
     assert rows[0] == ["'=cmd", "count"]
     assert [r[0] for r in rows[1:]] == ["'=HYPERLINK(\"x\")", "'+1", "'-2+3", "'@SUM(A1)", "DE", "a=b"]
     assert [r[1] for r in rows[1:]] == ["1", "-2", "3", "4", "5", "6"]  # numbers stay numbers
 
 
 def test_status_colours_are_one_table() -> None:
-    assert set(STATUSES) <= set(v.STATUS_COLORS) and set(v.STATUS_LABELS) == set(v.STATUS_COLORS)
-    assert len(set(v.STATUS_COLORS.values())) == len(v.STATUS_COLORS)
-    assert v.status_color(None) == v.STATUS_COLORS[v.NOT_COUNTED]
-    assert v.gap_rate_color(0.0) == v.GAP_RATE_RANGE[0] and v.gap_rate_color(1.0) == v.GAP_RATE_RANGE[-1]
+    assert set(STATUSES) <= set(style.STATUS_COLORS) and set(style.STATUS_LABELS) == set(style.STATUS_COLORS)
+    assert len(set(style.STATUS_COLORS.values())) == len(style.STATUS_COLORS)
 
 
 def test_charts_render_to_vega_specs() -> None:
@@ -174,27 +172,27 @@ def test_charts_render_to_vega_specs() -> None:
                            "known": [1, 0], "notified": [2, 1], "late": [3, 1], "unnotified": [4, 2],
                            "pending": [0, 0], "gap_rate": pd.array([0.7, 0.75], dtype="Float64"),
                            "median_lag_days": pd.array([40.0, None], dtype="Float64")})
-    heat = v.gap_heatmap(matrix, {"DE": "Germany"}).to_dict()
+    heat = charts.gap_heatmap(matrix, {"DE": "Germany"}).to_dict()
     assert heat["encoding"]["x"]["field"] == "to_state" and heat["encoding"]["y"]["field"] == "from_state"
     yearly = matrix.rename(columns={"from_state": "year"}).drop(columns="to_state").assign(year=["2020", "2021"])
-    assert v.status_mix_chart(yearly).to_dict()["encoding"]["color"]["scale"]["range"] == \
-        [v.STATUS_COLORS[s] for s in v.STATUS_ORDER]
-    v.trend_chart(yearly).to_dict()
-    table = v.corridor_table(matrix, {"DE": "Germany"})
+    assert charts.status_mix_chart(yearly).to_dict()["encoding"]["color"]["scale"]["range"] == \
+        [style.STATUS_COLORS[s] for s in style.STATUS_ORDER]
+    charts.trend_chart(yearly).to_dict()
+    table = charts.corridor_table(matrix, {"DE": "Germany"})
     assert table["corridor"].tolist() == ["RO → Germany", "PL → Germany"]
-    worst = v.worst_receiving_state(matrix, min_arrivals=1)
+    worst = captions.worst_receiving_state(matrix, min_arrivals=1)
     assert worst["state"] == "DE" and worst["arrivals"] == 14
 
 
 def test_overview_caption_is_plain_language() -> None:
-    text = v.overview_caption({"arrivals": 1240, "gaps": 880, "gap_rate": 0.71, "as_of": "2025-12-31"}, 30,
+    text = captions.overview_caption({"arrivals": 1240, "gaps": 880, "gap_rate": 0.71, "as_of": "2025-12-31"}, 30,
                               group="violent", min_risk="high", states=["DE"], date_from="2020-01-01")
     assert text.startswith("Of 1,240 arrivals of offenders convicted of a violent offence assessed high risk or "
                            "above to or from DE since 2020-01-01, 71% were not notified within 30 days")
-    empty = v.overview_caption({"arrivals": 0}, 30)
+    empty = captions.overview_caption({"arrivals": 0}, 30)
     assert "No arrivals" in empty and "widen the period" in empty
 
 
 @pytest.mark.parametrize("count, limit, big", [(500, 500, False), (501, 500, True), (3, 2, True)])
 def test_too_many_nodes(count: int, limit: int, big: bool) -> None:
-    assert v.too_many_nodes(count, limit) is big
+    assert network.too_many_nodes(count, limit) is big

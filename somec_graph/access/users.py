@@ -1,11 +1,4 @@
-"""Users of the dashboard and their roles, kept in `<data_dir>/users.json`.
-
-Three roles (see docs/security.md):
-
-- ``admin``      loads data and manages users; sees everything.
-- ``analyst``    sees offender-level detail, but only in the states of their
-                 jurisdiction (``states``, at least one).
-- ``supervisor`` sees aggregates only, never an offender id.
+"""Users of the dashboard, kept in `<data_dir>/users.json` (their roles: `roles.py`).
 
 Passwords are hashed with scrypt (n=2**14, r=8, p=1, a 16-byte random salt)
 and stored as ``scrypt$n$r$p$salt_b64$hash_b64``; they are compared with
@@ -14,8 +7,8 @@ owner-only (0600), rewritten atomically (temporary file + rename) under an
 exclusive lock, so two admins changing users at once lose nothing.
 
 With no users configured the CLI, and a dashboard listening on loopback only,
-act as `LOCAL_ADMIN`: whoever can run them already holds the operating-system
-account that owns the data folder.
+act as `roles.LOCAL_ADMIN`: whoever can run them already holds the operating-system
+account that owns the data folder (see `login.login_required`).
 
 >>> import tempfile
 >>> d = Path(tempfile.mkdtemp())
@@ -34,29 +27,25 @@ import binascii
 import fcntl
 import hashlib
 import hmac
-import ipaddress
 import json
 import os
 import re
 import secrets
 import stat
 import tempfile
-import threading
-import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ..errors import SomecGraphError
-from ..ingest.contract import STATE_ALIASES
+from ..vocab import is_state_code, state_code
+from .roles import ROLES, User
 
 USERS_FILE = "users.json"
 LOCK_FILE = "users.lock"
-ROLES = ("admin", "analyst", "supervisor")
 MIN_PASSWORD_CHARS = 12
 MAX_PASSWORD_CHARS = 1024
 RESERVED_NAMES = ("local",)  # the implicit LOCAL_ADMIN; a configured user must not pass for it
@@ -66,10 +55,7 @@ HASH_BYTES = 32
 # Bounds on the parameters read back from the file: a tampered hash must not
 # make every login allocate gigabytes.
 _MAX_N, _MAX_R, _MAX_P = 2 ** 20, 32, 16
-SESSION_IDLE_MINUTES = 30   # a dashboard session unused this long must log in again
-MAX_FAILURES = 5            # failed logins per name before LoginThrottle makes the next one wait
 _NAME = re.compile(r"[A-Za-z0-9._-]{1,64}", re.ASCII)
-_STATE = re.compile(r"[A-Z]{2}", re.ASCII)
 
 
 class UserError(SomecGraphError):
@@ -78,43 +64,6 @@ class UserError(SomecGraphError):
 
 class UsersFileError(SomecGraphError):
     """users.json is unreadable, damaged or open to other accounts."""
-
-
-@dataclass(frozen=True)
-class User:
-    """Who is acting: a configured user after login, or `LOCAL_ADMIN`."""
-    name: str
-    role: str
-    states: tuple[str, ...] = ()
-
-    @property
-    def is_admin(self) -> bool:
-        """May load data and manage users."""
-        return self.role == "admin"
-
-    @property
-    def may_see_offenders(self) -> bool:
-        """May see offender-level rows at all (admins everywhere, analysts in their states)."""
-        return self.role in ("admin", "analyst")
-
-    @property
-    def offender_states(self) -> tuple[str, ...] | None:
-        """States whose offender-level data this user may see: None = all, () = none.
-
-        >>> LOCAL_ADMIN.offender_states is None, User("s", "supervisor").offender_states
-        (True, ())
-        """
-        if self.role == "admin":
-            return None
-        return self.states if self.role == "analyst" else ()
-
-    def may_see_offenders_in(self, state: str) -> bool:
-        """May see offender-level detail about `state` (an ISO alpha-2 code)."""
-        allowed = self.offender_states
-        return allowed is None or state in allowed
-
-
-LOCAL_ADMIN = User("local", "admin", ())
 
 
 # --- checks -----------------------------------------------------------------
@@ -148,9 +97,8 @@ def normalise_states(states: Iterable[str] | str | None) -> tuple[str, ...]:
         raw = item.strip()
         if not raw:
             continue
-        code = raw.upper() if raw.isascii() else raw
-        code = STATE_ALIASES.get(code, code)
-        if not _STATE.fullmatch(code):
+        code = state_code(raw)
+        if not is_state_code(code):
             raise UserError(f"The state {raw[:20]!r} is not a two-letter ISO 3166-1 code such as DE.")
         codes.add(code)
     return tuple(sorted(codes))
@@ -386,68 +334,3 @@ def authenticate(data_dir: Path | str, name: str, password: str) -> User | None:
     if user.role not in ROLES or (user.role == "analyst" and not user.states):
         return None  # a hand-edited entry that no longer makes sense lets nobody in
     return user
-
-
-# --- for the dashboard ------------------------------------------------------------
-
-def is_loopback(address: str) -> bool:
-    """True for addresses only this machine can reach (127.0.0.0/8, ::1, localhost).
-
-    >>> is_loopback("127.0.0.1"), is_loopback("localhost"), is_loopback("0.0.0.0"), is_loopback("10.0.0.5")
-    (True, True, False, False)
-    """
-    if address.strip().lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(address.strip().strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name: it may resolve to anything
-
-
-def login_required(data_dir: Path | str, address: str) -> bool:
-    """Whether a dashboard listening on `address` must ask for a login.
-
-    No users and loopback: no login, everyone is `LOCAL_ADMIN` (they already hold
-    the account that owns the data). Any user configured: login, wherever it
-    listens. Off loopback with no users: UserError, since nobody could log in
-    and falling back to LOCAL_ADMIN would open everything to the network.
-    """
-    if has_users(data_dir):
-        return True
-    if is_loopback(address):
-        return False
-    raise UserError(f"The dashboard would listen on {address} with no users configured; add one with "
-                    "`somec-graph users add NAME --role admin` first, or listen on 127.0.0.1.")
-
-
-class LoginThrottle:
-    """Slows password guessing in one dashboard process: after MAX_FAILURES failed
-    logins for a name, each further attempt must wait 2, 4, 8 ... up to 300 seconds.
-
-    >>> t = LoginThrottle(); [t.failed("ana") for _ in range(MAX_FAILURES)] and None
-    >>> 0 < t.wait_seconds("ana") <= 2, t.wait_seconds("bob")
-    (True, 0.0)
-    """
-
-    def __init__(self, clock: Any = time.monotonic) -> None:
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._failures: dict[str, tuple[int, float]] = {}
-
-    def wait_seconds(self, name: str) -> float:
-        """Seconds before `name` may try again (0: now). Check before calling authenticate()."""
-        with self._lock:
-            count, last = self._failures.get(name, (0, 0.0))
-        if count < MAX_FAILURES:
-            return 0.0
-        delay = min(2.0 ** (count - MAX_FAILURES + 1), 300.0)
-        return max(0.0, last + delay - self._clock())
-
-    def failed(self, name: str) -> None:
-        with self._lock:
-            count, _ = self._failures.get(name, (0, 0.0))
-            self._failures[name] = (count + 1, self._clock())
-
-    def succeeded(self, name: str) -> None:
-        with self._lock:
-            self._failures.pop(name, None)

@@ -19,11 +19,9 @@ import pandas as pd
 
 from ..days import to_day, to_iso
 from ..errors import SomecGraphError
-from ..ingest.contract import RISK_LEVELS, STATE_ALIASES
 from ..store import Store
+from ..vocab import QUALIFYING_GROUPS, RISK_LEVELS, STATUSES, risk_rank, state_code
 
-STATUSES = ("known", "notified", "late", "unnotified", "pending")
-GAP_STATUSES = ("late", "unnotified")
 NO_DAY = -1_000_000_000  # "no aware date" in column lists, which cannot hold nulls
 ARRIVAL_COLUMNS = ["movement_id", "offender_id", "from_state", "to_state", "arrival_date", "conviction_state",
                    "status", "lag_days"]
@@ -79,7 +77,7 @@ def default_as_of(store: Store) -> int:
 def resolve_as_of(store: Store, as_of: str | int | None) -> int:
     if as_of is None:
         return default_as_of(store)
-    return as_of if isinstance(as_of, int) else to_day(as_of, "--as-of")
+    return as_of if isinstance(as_of, int) else to_day(as_of, "The as-of date")
 
 
 def _check_window(window_days: int) -> None:
@@ -111,7 +109,7 @@ def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = N
     >>> arrivals(store).columns.tolist()  # doctest: +SKIP
     ['movement_id', 'offender_id', 'from_state', 'to_state', 'arrival_date', 'conviction_state', 'status', 'lag_days']
     """
-    store.require_detail("The arrivals list")
+    store.user.require_detail("The arrivals list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
     cols = store.run("gaps/arrivals", {"as_of": day})[0]
@@ -121,7 +119,7 @@ def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = N
 
 def ecris(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
     """One row per qualifying conviction abroad (SPEC §4.3), sorted by conviction_id."""
-    store.require_detail("The ECRIS list")
+    store.user.require_detail("The ECRIS list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
     cols = store.run("gaps/ecris", {"as_of": day})[0]
@@ -131,7 +129,7 @@ def ecris(store: Store, *, window_days: int = 30, as_of: str | int | None = None
 
 def supervision(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
     """One row per (movement, supervision running in another state) (SPEC §4.4)."""
-    store.require_detail("The supervision list")
+    store.user.require_detail("The supervision list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
     cols = store.run("gaps/supervision", {"as_of": day})[0]
@@ -150,16 +148,16 @@ def arrival_groups(store: Store, by: str = "pair", *, window_days: int = 30, as_
     _check_window(window_days)
     if by not in ("pair", "year", "all"):
         raise ValueError(f"by must be pair, year or all, not {by!r}")
-    if group is not None and group not in ("violent", "sexual"):
-        raise SomecGraphError(f"--group must be violent or sexual, not {group!r}.")
+    if group is not None and group not in QUALIFYING_GROUPS:
+        raise SomecGraphError(f"The offence group must be {' or '.join(QUALIFYING_GROUPS)}, not {group!r}.")
     if min_risk is not None and min_risk not in RISK_LEVELS:
-        raise SomecGraphError(f"--min-risk must be one of {', '.join(RISK_LEVELS)}, not {min_risk!r}.")
-    codes = sorted({STATE_ALIASES.get(s.strip().upper(), s.strip().upper()) for s in states or () if s.strip()}) or None
+        raise SomecGraphError(f"The minimum risk level must be one of {', '.join(RISK_LEVELS)}, not {min_risk!r}.")
+    codes = sorted({state_code(s) for s in states or () if s.strip()}) or None
     params = {
         "by": by, "as_of": resolve_as_of(store, as_of), "window_days": window_days,
-        "from_day": to_day(date_from, "--from") if date_from else None,
-        "to_day": to_day(date_to, "--to") if date_to else None,
-        "grp": group, "min_risk": RISK_LEVELS.index(min_risk) + 1 if min_risk else None, "states": codes,
+        "from_day": to_day(date_from, "The start date") if date_from else None,
+        "to_day": to_day(date_to, "The end date") if date_to else None,
+        "grp": group, "min_risk": risk_rank(min_risk) if min_risk else None, "states": codes,
     }
     rows = sorted(store.run("gaps/arrival_groups", params), key=lambda r: r["key"])
     frame = pd.DataFrame(rows, columns=["key", "movements", *STATUSES, "unnotified_recent"])

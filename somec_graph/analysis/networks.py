@@ -20,7 +20,8 @@ import pandas as pd
 from ..days import to_day
 from ..errors import SomecGraphError
 from ..store import Store
-from .gaps import GAP_STATUSES, arrival_groups, status
+from ..vocab import GAP_STATUSES
+from .gaps import arrival_groups, status
 from .paths import offender_facts
 
 STATE_FLOW_COLUMNS = ["state", "in_movements", "out_movements", "in_strength", "out_strength", "betweenness"]
@@ -61,8 +62,8 @@ def state_flow(store: Store, *, date_from: str | None = None, date_to: str | Non
     >>> G["RO"]["IT"]["movements"], G.nodes["IT"]["name"]  # doctest: +SKIP
     (41, 'Italy')
     """
-    params = {"from_day": to_day(date_from, "--from") if date_from else None,
-              "to_day": to_day(date_to, "--to") if date_to else None}
+    params = {"from_day": to_day(date_from, "The start date") if date_from else None,
+              "to_day": to_day(date_to, "The end date") if date_to else None}
     G = nx.DiGraph()
     for s in store.run("networks/states"):
         G.add_node(s["code"], name=s["name"], lat=s["lat"], lon=s["lon"])
@@ -148,7 +149,7 @@ def co_offenders(store: Store) -> nx.Graph:
     >>> G.edges["OFF-000013", "OFF-000674"]  # doctest: +SKIP
     {'cases': ['CASE-00058'], 'weight': 1}
     """
-    store.require_detail("The co-offender network")
+    store.user.require_detail("The co-offender network")
     members: dict[str, list[str]] = defaultdict(list)
     G = nx.Graph()
     for r in store.run("networks/co_offenders"):
@@ -242,7 +243,7 @@ def mobile_groups(store: Store, *, days: int = 30) -> pd.DataFrame:
        group_id     case_id state                  members first_arrival last_arrival
     0         1  CASE-00027    AT  OFF-000008;OFF-000917    2025-02-14   2025-02-18
     """
-    store.require_detail("The mobile groups list")
+    store.user.require_detail("The mobile groups list")
     if days < 0:
         raise SomecGraphError(f"days must be 0 or more, not {days}.")
     by_place: dict[tuple[str, str], nx.Graph] = defaultdict(nx.Graph)
@@ -310,7 +311,7 @@ def ego_network(store: Store, offender_id: str, *, window_days: int = 30,
     >>> sorted({k for _, k in G.nodes(data="kind")})  # doctest: +SKIP
     ['agency', 'co_defendant', 'conviction', 'exchange', 'offender', 'state']
     """
-    store.require_detail("An ego network")
+    store.user.require_detail("An ego network")
     r, day = offender_facts(store, "networks/ego", offender_id, window_days, as_of)
     o = r["offender"]
     names = {s["code"]: s["name"] for s in store.run("networks/states")}

@@ -71,7 +71,7 @@ def journey(store: Store, offender_id: str, *, window_days: int = 30, as_of: str
     0  MOV-0000001         RO       DE   2017-06-22         1052    None      <NA>
     1  MOV-0000002         DE       RO   2020-05-09          626    None      <NA>
     """
-    store.require_detail("A journey")
+    store.user.require_detail("A journey")
     row, day = offender_facts(store, "paths/journey", offender_id, window_days, as_of)
     movements = sorted((m for m in row["movements"] if m.get("movement_id") is not None),
                        key=lambda m: (m["arrival_day"], m["movement_id"]))
@@ -123,8 +123,8 @@ def corridors(store: Store, *, hops: int = 1, limit: int | None = None, date_fro
         raise SomecGraphError(f"hops must be 1, 2 or 3, not {hops}.")
     if limit is not None and limit < 1:
         raise SomecGraphError(f"limit must be 1 or more, not {limit}.")
-    params = {"from_day": to_day(date_from, "--from") if date_from else None,
-              "to_day": to_day(date_to, "--to") if date_to else None}
+    params = {"from_day": to_day(date_from, "The start date") if date_from else None,
+              "to_day": to_day(date_to, "The end date") if date_to else None}
     rows = store.run(f"paths/corridors_{hops}", params)
     cols = rows[0] if rows else {"sequence": [], "offenders": []}
     frame = pd.DataFrame({"sequence": cols["sequence"], "offenders": cols["offenders"]}, columns=CORRIDOR_COLUMNS)

@@ -246,7 +246,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="Folder for data sets and stores (default: OUT/work).")
     args = parser.parse_args(argv)
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
-    work = args.work or args.out / "work"
+    # Resolved here: the embedded server runs in its own data dir and must be handed absolute paths.
+    args.out = args.out.resolve()
+    work = (args.work or args.out / "work").resolve()
     work.mkdir(parents=True, exist_ok=True)
     memory_gib = os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE") / 2**30
     machine = f"{platform.machine()}, {os.cpu_count()} cores, {memory_gib:.0f} GiB, Python {platform.python_version()}"

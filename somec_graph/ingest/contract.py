@@ -10,10 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# The EU's own country codes, accepted on input and stored as ISO 3166-1.
-STATE_ALIASES = {"UK": "GB", "EL": "GR"}
-RISK_LEVELS = ("low", "medium", "high", "very_high")
-QUALIFYING_GROUPS = ("violent", "sexual")
+from ..vocab import AGENCY_KINDS, EXCHANGE_KINDS, MOVEMENT_SOURCES, OFFENCE_GROUPS, RISK_LEVELS, SEXES
 
 
 @dataclass(frozen=True)
@@ -53,16 +50,15 @@ TABLES: tuple[Table, ...] = (
         _c("selec", "bool"), _c("lat", "float"), _c("lon", "float")), reference=True),
     Table("offence_categories", "OffenceCategory", "code", (
         _c("code", "offence_code", True), _c("label", required=True),
-        _c("group", "enum", True, ("violent", "sexual", "other"))), reference=True),
+        _c("group", "enum", True, OFFENCE_GROUPS)), reference=True),
     Table("mechanisms", "Mechanism", "code", (
         _c("code", required=True), _c("name", required=True), _c("legal_basis"), _c("purpose")), reference=True),
     Table("agencies", "Agency", "agency_id", (
         _c("agency_id", required=True), _c("name", required=True), _c("state", "state", True),
-        _c("kind", "enum", True, ("police", "probation", "criminal_records", "prosecution", "court",
-                                  "prison", "border", "international")))),
+        _c("kind", "enum", True, AGENCY_KINDS))),
     Table("offenders", "Offender", "offender_id", (
         _c("offender_id", required=True), _c("nationality", "state", True), _c("birth_year", "birth_year"),
-        _c("sex", "enum", values=("F", "M", "X")), _c("risk_level", "enum", True, RISK_LEVELS))),
+        _c("sex", "enum", values=SEXES), _c("risk_level", "enum", True, RISK_LEVELS))),
     Table("convictions", "Conviction", "conviction_id", (
         _c("conviction_id", required=True), _c("offender_id", "ref", True, ref="offenders"),
         _c("state", "state", True), _c("offence_code", "offence", True), _c("conviction_date", "date", True),
@@ -71,14 +67,12 @@ TABLES: tuple[Table, ...] = (
         _c("movement_id", required=True), _c("offender_id", "ref", True, ref="offenders"),
         _c("from_state", "state", True), _c("to_state", "state", True), _c("arrival_date", "date", True),
         _c("detected_by", "ref", ref="agencies"),
-        _c("source", "enum", values=("border_check", "registration", "police_check", "self_report",
-                                     "intelligence", "social_media")))),
+        _c("source", "enum", values=MOVEMENT_SOURCES))),
     Table("exchanges", "Exchange", "exchange_id", (
         _c("exchange_id", required=True), _c("mechanism", "ref", True, ref="mechanisms"),
         _c("sender", "ref", True, ref="agencies"), _c("recipient", "ref", True, ref="agencies"),
         _c("offender_id", "ref", True, ref="offenders"),
-        _c("kind", "enum", True, ("conviction_notice", "risk_notice", "alert", "supervision_transfer",
-                                  "request", "reply")),
+        _c("kind", "enum", True, EXCHANGE_KINDS),
         _c("sent_date", "date", True), _c("received_date", "date"),
         _c("conviction_id", "ref", ref="convictions"), _c("movement_id", "ref", ref="movements"))),
 )

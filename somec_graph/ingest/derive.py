@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-INFORMING_KINDS = frozenset({"conviction_notice", "risk_notice", "alert", "supervision_transfer", "reply"})
+from ..vocab import INFORMING_KINDS
 
 
 @dataclass

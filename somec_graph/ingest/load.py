@@ -23,7 +23,8 @@ from typing import Any
 from ..days import day_number
 from ..errors import AccessDenied
 from ..store import Store, cypher
-from .contract import QUALIFYING_GROUPS, RISK_LEVELS, TABLES, Table
+from ..vocab import QUALIFYING_GROUPS, risk_rank
+from .contract import TABLES, Table
 from .derive import Derived, derive_offender
 from .validate import Dataset
 
@@ -89,7 +90,7 @@ def _props(table: Table, row: dict[str, Any], lookups: Lookups) -> dict[str, Any
             if col.type == "date":
                 props[_day_name(col.name)] = None
     if table.name == "offenders":
-        props["risk_rank"] = RISK_LEVELS.index(row["risk_level"]) + 1
+        props["risk_rank"] = risk_rank(row["risk_level"])
     elif table.name == "convictions":
         group = lookups.groups[row["offence_code"]]
         props.update(group=group, qualifying=group in QUALIFYING_GROUPS)

@@ -17,13 +17,13 @@ from pathlib import Path
 from typing import Any
 
 from ..resources import SEED_DIR
-from .contract import STATE_ALIASES, TABLES, Column, Table
+from ..vocab import formula_safe, is_state_code, state_code
+from .contract import TABLES, Column, Table
 
 MAX_FIELD_CHARS = 100_000
 # ASCII digits only: \d would also let Arabic-Indic or full-width digits through.
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _OFFENCE = re.compile(r"^([0-9]{4})(?: ?00)?$")
-_STATE = re.compile(r"^[A-Z]{2}$")
 _INT = re.compile(r"^[+-]?[0-9]+$")
 MAX_INT_DIGITS = 18  # int() refuses more than 4300 digits with a ValueError; no count here needs 19
 MIN_BIRTH_YEAR = 1900
@@ -107,9 +107,8 @@ def _parse(col: Column, value: str) -> Any:
     if len(value) > MAX_FIELD_CHARS:
         raise _Cell(f"longer than {MAX_FIELD_CHARS} characters")
     if t in ("state", "state_code"):
-        # Upper-casing non-ASCII text can yield a code ("ﬁ" -> "FI", "ß" -> "SS"): only ASCII is upper-cased.
-        code = STATE_ALIASES.get(value.upper(), value.upper()) if value.isascii() else value
-        if not _STATE.match(code):
+        code = state_code(value)
+        if not is_state_code(code):
             raise _Cell("not an ISO 3166-1 alpha-2 state code")
         return code
     if t in ("offence", "offence_code"):
@@ -297,10 +296,5 @@ def problems_csv(problems: list[Problem]) -> str:
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(["file", "line", "column", "value", "reason"])
     for p in problems:
-        writer.writerow([p.file, p.line, p.column, _neutralise(p.value), p.reason])
+        writer.writerow([p.file, p.line, p.column, formula_safe(p.value), p.reason])
     return out.getvalue()
-
-
-def _neutralise(cell: str) -> str:
-    # A report opened in a spreadsheet must not run a value as a formula.
-    return "'" + cell if cell[:1] in ("=", "+", "-", "@") else cell

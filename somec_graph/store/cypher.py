@@ -87,7 +87,7 @@ class Statement:
             elif p.default is not None:
                 values[p.name] = None if p.default == "null" else p.convert(p.default)
             else:
-                raise QueryError(f"Query {self.short_name!r} needs --param {p.name}=... ({p.type}: {p.help}).")
+                raise QueryError(f"Query {self.short_name!r} needs the parameter {p.name} ({p.type}: {p.help}).")
         return values
 
 

@@ -21,9 +21,9 @@ import pandas as pd
 from neo4j import GraphDatabase, RoutingControl
 from neo4j import exceptions as ne
 
-from ..access.users import LOCAL_ADMIN, User
+from ..access.roles import LOCAL_ADMIN, User
 from ..config import Settings, load_settings
-from ..errors import AccessDenied, QueryError, StoreError, StoreUnavailable
+from ..errors import QueryError, StoreError, StoreUnavailable
 from . import cypher, embedded
 from .readonly import check_read_only
 
@@ -51,15 +51,6 @@ class Store:
 
     def as_user(self, user: User) -> Store:
         return replace(self, user=user)
-
-    @property
-    def scope(self) -> list[str] | None:
-        return list(self.user.states) if self.user.role == "analyst" else None
-
-    def require_detail(self, what: str) -> None:
-        """Refuse offender-level results to users who may only see aggregates."""
-        if not self.user.may_see_offenders:
-            raise AccessDenied(f"{what} lists individual offenders; the {self.user.role} role sees aggregates only.")
 
     def close(self) -> None:
         self.driver.close()
@@ -106,7 +97,7 @@ class Store:
             embedded.touch(self.settings.data_dir)
         with translate_errors(self.uri, self.database):
             records, summary, keys = self.driver.execute_query(
-                text, {**(params or {}), "scope": self.scope}, database_=self.database,  # ours wins
+                text, {**(params or {}), "scope": self.user.scope}, database_=self.database,  # ours wins
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
             )
         return records, list(keys)
@@ -142,13 +133,11 @@ class Store:
         return self.run_user_query(statement.text, statement.bind(raw))
 
     def check_access(self, statement: cypher.Statement | None) -> None:
-        """Named queries listing offenders need a role that sees them; free-text Cypher
-        (`statement` None) could read around the jurisdiction, so it is for admins only."""
+        """The user's right to run a named query (or, `statement` None, free-text Cypher)."""
         if statement is None:
-            if not self.user.is_admin:
-                raise AccessDenied("Free-text Cypher is for admins only; pick a named query instead.")
-        elif statement.access != "aggregate":
-            self.require_detail(f"The query {statement.short_name!r}")
+            self.user.check_query(None)
+        else:
+            self.user.check_query(statement.short_name, statement.access)
 
     def write_batches(self, name: str, rows: list[dict], batch_size: int, **extra: Any) -> None:
         """`UNWIND $rows` statement over `rows` in batches, one transaction each.
@@ -185,7 +174,7 @@ def translate_errors(uri: str, database: str) -> Iterator[None]:
     except ne.Neo4jError as exc:
         raise StoreError(f"The database reported an error: {exc.message}") from None
     except ne.DriverError as exc:
-        raise StoreError(f"The database driver failed: {exc}; try again, or run with --debug.") from None
+        raise StoreError(f"The database driver failed: {exc}; try again, and if it persists check the database log.") from None
 
 
 def open_store(settings: Settings | None = None) -> Store:

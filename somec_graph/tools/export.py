@@ -39,8 +39,9 @@ from typing import Any, TextIO
 import networkx as nx
 
 from ..errors import AccessDenied, SomecGraphError
-from ..ingest.contract import STATE_ALIASES, TABLES, TABLES_BY_NAME
+from ..ingest.contract import TABLES, TABLES_BY_NAME
 from ..store import Store
+from ..vocab import state_code
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 FORMATS = ("graphml", "gexf", "csv")
@@ -176,8 +177,7 @@ def _check_complete(store: Store, totals: dict[str, int], kinds: Iterable[Kind],
 # --- choosing a subgraph --------------------------------------------------------
 
 def _normal_states(states: Iterable[str]) -> list[str]:
-    codes = (s.strip().upper() for s in states if s and s.strip())
-    return sorted({STATE_ALIASES.get(c, c) for c in codes})
+    return sorted({state_code(s) for s in states if s and s.strip()})
 
 
 def _label_of(column: str) -> str:
@@ -208,7 +208,7 @@ def select(store: Store, *, states: list[str] | None = None,
         wanted = sorted(set(offenders))
         rows = store.run("export/select_offenders", {"offenders": wanted})
         _refuse_missing("offender", wanted, [r["offenders"] for r in rows], "somec-graph query offender_list",
-                        scoped=store.scope is not None)
+                        scoped=store.user.scope is not None)
         for r in rows:
             for column, keys in r.items():
                 chosen[_label_of(column)].update([keys] if column == "offenders" else keys)
@@ -320,7 +320,7 @@ def export_graph(store: Store, out: Path, *, fmt: str, states: list[str] | None 
     """
     if fmt not in FORMATS:
         raise SomecGraphError(f"Unknown export format {fmt!r}; use one of {', '.join(FORMATS)}.")
-    store.require_detail("An export")
+    store.user.require_detail("An export")
     report = progress or _noop
     whole = not states and not offenders
     if whole:
@@ -335,7 +335,7 @@ def export_graph(store: Store, out: Path, *, fmt: str, states: list[str] | None 
         counts = _write_csv(pages, out)
     else:
         counts = _write_networkx(pages, out, fmt)
-    if whole and store.scope is None:  # an analyst's export holds only their jurisdiction's offenders
+    if whole and store.user.scope is None:  # an analyst's export holds only their jurisdiction's offenders
         _check_complete(store, totals, KINDS, counts["nodes"], counts["relationships"])
     return counts
 

@@ -1,0 +1,145 @@
+"""Altair charts (bundled with Streamlit, rendered offline): gap heatmap, trends, mechanisms, timelines."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+
+import altair as alt
+import pandas as pd
+
+from .style import GAP_RATE_RANGE, NOT_COUNTED, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
+
+# --- charts (Altair: bundled with Streamlit, rendered offline) ------------------
+
+def _status_scale(statuses: Iterable[str] = STATUS_ORDER) -> alt.Scale:
+    statuses = list(statuses)
+    return alt.Scale(domain=statuses, range=[STATUS_COLORS[s] for s in statuses])
+
+
+def gap_heatmap(matrix: pd.DataFrame, names: Mapping[str, str] | None = None) -> alt.Chart:
+    """Origin (rows) × destination (columns) heatmap of the gap rate, one cell per corridor."""
+    names = names or {}
+    data = matrix.copy()
+    data["gap_rate"] = data["gap_rate"].astype("float64")
+    data["median_lag_days"] = data["median_lag_days"].astype("float64")
+    data["sending"] = [f"{c} {names.get(c, '')}".strip() for c in data["from_state"]]
+    data["receiving"] = [f"{c} {names.get(c, '')}".strip() for c in data["to_state"]]
+    data["gaps"] = data["late"] + data["unnotified"]
+    return alt.Chart(data).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("to_state:N", title="Receiving state", sort="ascending",
+                axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False)),
+        y=alt.Y("from_state:N", title="Sending state", sort="ascending", axis=alt.Axis(labelOverlap=False)),
+        color=alt.Color("gap_rate:Q", title="Gap rate", scale=alt.Scale(domain=[0, 1], range=GAP_RATE_RANGE),
+                        legend=alt.Legend(format=".0%")),
+        tooltip=[alt.Tooltip("sending:N", title="From"), alt.Tooltip("receiving:N", title="To"),
+                 alt.Tooltip("movements:Q", title="Arrivals", format=","),
+                 alt.Tooltip("gap_rate:Q", title="Gap rate", format=".0%"),
+                 alt.Tooltip("gaps:Q", title="Late or never", format=","),
+                 alt.Tooltip("unnotified:Q", title="Never notified", format=","),
+                 alt.Tooltip("median_lag_days:Q", title="Median lag (days)", format=".0f")],
+    ).properties(height=80 + 17 * data["from_state"].nunique())  # Streamlit fits the axes into this height
+
+
+def trend_chart(yearly: pd.DataFrame) -> alt.LayerChart:
+    """Gap rate per arrival year (line), with the number of arrivals as faint bars behind."""
+    data = yearly.copy()
+    data["year"] = data["year"].astype(str)
+    data["gap_rate"] = data["gap_rate"].astype("float64")
+    base = alt.Chart(data).encode(x=alt.X("year:O", title="Arrival year", axis=alt.Axis(labelAngle=0)))
+    bars = base.mark_bar(color="#E8E8E8").encode(
+        y=alt.Y("movements:Q", title="Arrivals", axis=alt.Axis(titleColor="#888888")),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("movements:Q", title="Arrivals", format=","),
+                 alt.Tooltip("gap_rate:Q", title="Gap rate", format=".0%")])
+    line = base.mark_line(point=True, color=STATUS_COLORS["unnotified"], strokeWidth=3).encode(
+        y=alt.Y("gap_rate:Q", title="Gap rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("gap_rate:Q", title="Gap rate", format=".0%"),
+                 alt.Tooltip("movements:Q", title="Arrivals", format=",")])
+    return alt.layer(bars, line).resolve_scale(y="independent").properties(height=280)
+
+
+def status_mix_chart(yearly: pd.DataFrame) -> alt.Chart:
+    """Arrivals per year stacked by status, in the shared status colours."""
+    data = yearly.melt(id_vars=["year"], value_vars=STATUS_ORDER, var_name="status", value_name="arrivals")
+    data["year"] = data["year"].astype(str)
+    data["what"] = data["status"].map(STATUS_LABELS)
+    data["order"] = data["status"].map(STATUS_ORDER.index)
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("year:O", title="Arrival year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("arrivals:Q", title="Arrivals", stack="normalize", axis=alt.Axis(format="%")),
+        color=alt.Color("status:N", title="Status", scale=_status_scale(), sort=STATUS_ORDER,
+                        legend=alt.Legend(labelExpr=_label_expr(STATUS_LABELS))),
+        order=alt.Order("order:Q"),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("what:N", title="Status"),
+                 alt.Tooltip("arrivals:Q", title="Arrivals", format=",")],
+    ).properties(height=280)
+
+
+def _label_expr(labels: Mapping[str, str]) -> str:
+    """A Vega label expression mapping codes to words (our own constant strings only)."""
+    parts = " : ".join(f"datum.label == {json.dumps(k)} ? {json.dumps(v)}" for k, v in labels.items())
+    return f"{parts} : datum.label"
+
+
+def mechanism_chart(mechanisms: pd.DataFrame) -> alt.Chart:
+    """Exchanges per mechanism: informing exchanges vs requests, busiest first."""
+    data = mechanisms.copy()
+    data["requests"] = data["exchanges"] - data["informing"]
+    long = data.melt(id_vars=["mechanism", "name", "exchanges"], value_vars=["informing", "requests"],
+                     var_name="type", value_name="count")
+    long["type"] = long["type"].map({"informing": "informs the recipient", "requests": "request"})
+    order = data.sort_values("exchanges", ascending=False)["mechanism"].tolist()
+    return alt.Chart(long).mark_bar().encode(
+        y=alt.Y("mechanism:N", title=None, sort=order, axis=alt.Axis(labelOverlap=False)),
+        x=alt.X("count:Q", title="Exchanges", stack="zero"),
+        color=alt.Color("type:N", title=None, scale=alt.Scale(domain=["informs the recipient", "request"],
+                                                              range=[STATUS_COLORS["notified"], "#C8C8C8"]),
+                        legend=alt.Legend(orient="top")),
+        tooltip=[alt.Tooltip("name:N", title="Mechanism"), alt.Tooltip("type:N", title="Type"),
+                 alt.Tooltip("count:Q", title="Exchanges", format=",")],
+    ).properties(height=90 + 30 * len(order))
+
+
+def corridor_table(matrix: pd.DataFrame, names: Mapping[str, str] | None = None, top: int = 10) -> pd.DataFrame:
+    """The corridors with the most gaps (late + never), for display."""
+    names = names or {}
+    if matrix.empty:
+        return pd.DataFrame(columns=["corridor", "arrivals", "late or never", "never notified", "gap rate",
+                                     "median lag (days)"])
+    data = matrix.assign(gaps=matrix["late"] + matrix["unnotified"])
+    data = data.sort_values(["gaps", "movements", "from_state", "to_state"],
+                            ascending=[False, False, True, True]).head(top)
+    return pd.DataFrame({
+        "corridor": [f"{names.get(a, a)} → {names.get(b, b)}" for a, b in zip(data["from_state"], data["to_state"])],
+        "arrivals": data["movements"].astype(int).to_numpy(),
+        "late or never": data["gaps"].astype(int).to_numpy(),
+        "never notified": data["unnotified"].astype(int).to_numpy(),
+        "gap rate": data["gap_rate"].astype("float64").to_numpy(),
+        "median lag (days)": data["median_lag_days"].astype("float64").to_numpy(),
+    })
+
+
+def journey_timeline(journey: pd.DataFrame, as_of: str | None = None) -> alt.Chart:
+    """Stays as bars on a time axis, one row per state, coloured by the arrival's gap status."""
+    data = journey.copy()
+    data["status"] = data["status"].fillna(NOT_COUNTED)
+    data["start"] = pd.to_datetime(data["arrival_date"])
+    stayed = data["days_stayed"].astype("Float64")
+    last_end = pd.to_datetime(as_of) if as_of else data["start"].max() + pd.Timedelta(days=30)
+    data["end"] = [s + pd.Timedelta(days=int(d)) if not pd.isna(d) else max(last_end, s + pd.Timedelta(days=7))
+                   for s, d in zip(data["start"], stayed)]
+    data["stay"] = [f"{int(d)} days" if not pd.isna(d) else "still there (as of the data)" for d in stayed]
+    data["what"] = data["status"].map(STATUS_LABELS)
+    data["lag"] = [("" if pd.isna(x) else f"{int(x)} days") for x in data["lag_days"].astype("Float64")]
+    data["step"] = range(1, len(data) + 1)
+    present = [s for s in [*STATUS_ORDER, NOT_COUNTED] if s in set(data["status"])]
+    return alt.Chart(data).mark_bar(height=18, cornerRadius=3).encode(
+        x=alt.X("start:T", title="Arrival and stay"),
+        x2="end:T",
+        y=alt.Y("to_state:N", title="State", sort=alt.EncodingSortField("start", op="min")),
+        color=alt.Color("status:N", title="Arrival", scale=_status_scale(present), legend=None),  # legend: HTML above
+        tooltip=[alt.Tooltip("step:Q", title="#"), alt.Tooltip("movement_id:N", title="Movement"),
+                 alt.Tooltip("from_state:N", title="From"), alt.Tooltip("to_state:N", title="To"),
+                 alt.Tooltip("arrival_date:N", title="Arrived"), alt.Tooltip("stay:N", title="Stayed"),
+                 alt.Tooltip("what:N", title="Receiving state"), alt.Tooltip("lag:N", title="Told after")],
+    ).properties(height=70 + 36 * data["to_state"].nunique())  # Streamlit fits axes into this height too

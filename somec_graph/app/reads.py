@@ -1,0 +1,173 @@
+"""Cached reads for the pages: each an `st.cache_data` function keyed on the data version and
+plain hashable filters, over the same analysis functions the CLI uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import networkx as nx
+import pandas as pd
+import streamlit as st
+
+from .session import get_store
+
+# --- filters ----------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    window_days: int = 30
+    date_from: str | None = None
+    date_to: str | None = None
+    group: str | None = None
+    min_risk: str | None = None
+    states: tuple[str, ...] = ()
+
+    def gap_kwargs(self) -> dict[str, Any]:
+        """Keywords of somec_graph.analysis.gaps functions."""
+        return {"window_days": self.window_days, "date_from": self.date_from, "date_to": self.date_to,
+                "group": self.group, "min_risk": self.min_risk, "states": list(self.states) or None}
+
+    def caption_kwargs(self) -> dict[str, Any]:
+        return {"group": self.group, "min_risk": self.min_risk, "states": list(self.states),
+                "date_from": self.date_from, "date_to": self.date_to}
+
+    def as_tuple(self) -> tuple:
+        return (self.window_days, self.date_from, self.date_to, self.group, self.min_risk, self.states)
+
+
+def _filters(t: tuple) -> Filters:
+    return Filters(*t)
+
+
+# --- cached reads: gaps -------------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def overview(data_key: str, filters: tuple) -> dict[str, Any]:
+    from ..analysis import gaps
+
+    return gaps.overview(get_store(), **_filters(filters).gap_kwargs())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def gap_matrix(data_key: str, filters: tuple) -> pd.DataFrame:
+    from ..analysis import gaps
+
+    return gaps.matrix(get_store(), **_filters(filters).gap_kwargs())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def yearly(data_key: str, filters: tuple) -> pd.DataFrame:
+    from ..analysis import gaps
+
+    return gaps.yearly(get_store(), **_filters(filters).gap_kwargs())
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def mechanisms(data_key: str, date_from: str | None, date_to: str | None, states: tuple[str, ...],
+               min_risk: str | None) -> pd.DataFrame:
+    params = {"date_from": date_from, "date_to": date_to, "states": list(states) or None, "min_risk": min_risk}
+    return get_store().frame("queries/exchanges_by_mechanism", params)
+
+
+# --- cached reads: reference and offenders ------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def states(data_key: str) -> pd.DataFrame:
+    return get_store().frame("queries/states")
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def offender_list(data_key: str) -> pd.DataFrame:
+    return get_store().frame("queries/offender_list", {"prefix": None, "limit": 10_000_000})
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def offenders_by_risk(data_key: str) -> pd.DataFrame:
+    return get_store().frame("queries/offenders_by_risk")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def counts(data_key: str) -> pd.DataFrame:
+    return get_store().frame("queries/counts")
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def journey(data_key: str, offender_id: str, window_days: int) -> pd.DataFrame:
+    from ..analysis import paths
+
+    return paths.journey(get_store(), offender_id, window_days=window_days)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def offender_tables(data_key: str, offender_id: str) -> dict[str, pd.DataFrame]:
+    store = get_store()
+    params = {"offender_id": offender_id}
+    return {"convictions": store.frame("queries/offender_convictions", params),
+            "exchanges": store.frame("queries/offender_exchanges", params),
+            "agencies": store.frame("queries/offender_agencies", params)}
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def ego_network(data_key: str, offender_id: str, window_days: int) -> nx.MultiDiGraph:
+    from ..analysis import networks
+
+    return networks.ego_network(get_store(), offender_id, window_days=window_days)
+
+
+# --- cached reads: networks ---------------------------------------------------------
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def state_flow(data_key: str, filters: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(edges, hubs): one row per (from_state, to_state) with movements and gap_rate; the hub table.
+
+    The flow counts all movements in the period; only the period and the window apply.
+    """
+    from ..analysis import networks
+
+    f = _filters(filters)
+    graph = networks.state_flow(get_store(), date_from=f.date_from, date_to=f.date_to, window_days=f.window_days)
+    edges = pd.DataFrame([{"from_state": u, "to_state": v, "movements": a["movements"], "gap_rate": a.get("gap_rate")}
+                          for u, v, a in graph.edges(data=True)],
+                         columns=["from_state", "to_state", "movements", "gap_rate"])
+    edges["gap_rate"] = pd.to_numeric(edges["gap_rate"], errors="coerce")
+    return edges, networks.state_flow_table(graph)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def co_offenders(data_key: str) -> tuple[nx.Graph, pd.DataFrame]:
+    from ..analysis import networks
+
+    graph = networks.co_offenders(get_store())
+    return graph, networks.co_offender_table(graph, seed=1)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def co_offender_view(data_key: str, days: int, communities: tuple[int, ...], only_mobile: bool,
+                     limit: int) -> tuple[int, str | None, dict[str, list[str]]]:
+    """(nodes selected, network HTML or None when over `limit`, offender -> mobile group ids) for a selection."""
+    from . import network
+
+    graph, table = co_offenders(data_key)
+    groups = mobile_groups(data_key, days)
+    members: dict[str, list[str]] = {}
+    for g in groups.itertuples():
+        for member in str(g.members).split(";"):
+            members.setdefault(member, []).append(str(g.group_id))
+    chosen = table if not communities else table[table["community"].isin(communities)]
+    selected = set(chosen["offender_id"])
+    if only_mobile:
+        core = {m for m in members if m in selected}
+        selected = core | {n for m in core for n in graph.neighbors(m)}
+    sub = graph.subgraph(selected)
+    n = sub.number_of_nodes()
+    if n == 0 or network.too_many_nodes(n, limit):
+        return n, None, members
+    return n, network.co_offender_html(sub, table, members), members
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def mobile_groups(data_key: str, days: int) -> pd.DataFrame:
+    from ..analysis import networks
+
+    return networks.mobile_groups(get_store(), days=days)
