@@ -35,7 +35,7 @@ import pandas as pd
 from ..analysis import gaps, networks, paths
 from ..config import load_settings
 from ..ingest.contract import TABLES
-from ..ingest.load import LINK_COLUMNS, Lookups, _props
+from ..ingest.load import Lookups, _props
 from ..ingest.validate import validate
 from ..output import render
 from ..resources import SEED_DIR
@@ -97,7 +97,7 @@ def naive_load(store: Store, folder: Path) -> int:
     lookups = Lookups.of(ds)
     rows = 0
     for table in TABLES:
-        links = LINK_COLUMNS.get(table.name, ())
+        links = table.link_columns
         for r in ds.rows.get(table.name, []):
             row = {"key": r[table.key], "props": _props(table, r, lookups), **{c: r[c] for c in links}}
             store.run(f"load/{table.name}", {"rows": [row]}, write=True)

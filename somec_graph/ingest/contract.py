@@ -1,9 +1,11 @@
-"""The data contract of SPEC §2, declared once.
+"""The data contract of SPEC §2 and the graph model, declared once.
 
-Each input file is a `Table`: its graph label, key column and typed columns.
-The validator checks files against these tables, the loader takes its column
-lists from them, `cypher/schema.cypher` has one unique constraint per key (a
-test checks that), and `docs/graph-model.md` documents them.
+Each input file is a `Table`: its graph label, key column, typed columns and
+the relationships (`Link`) its columns define. The validator checks files
+against these tables, the loader takes its column lists and optional links
+from them, `cypher/schema.cypher` has one unique constraint per key, and the
+per-label load statements in `cypher/load/` write exactly the declared links
+(tests check both); `docs/graph-model.md` documents them.
 """
 
 from __future__ import annotations
@@ -23,12 +25,27 @@ class Column:
 
 
 @dataclass(frozen=True)
+class Link:
+    """A relationship that a column of a table's row defines.
+
+    (row node)-[:TYPE]->(node the column names), or the other way round when
+    `inbound` (an offender MADE a movement). A link of an optional column is
+    written by its own statement `load/<statement>`, for the rows that have it.
+    """
+    column: str
+    type: str
+    inbound: bool = False
+    statement: str | None = None
+
+
+@dataclass(frozen=True)
 class Table:
     name: str                 # file stem: offenders -> offenders.csv
     label: str                # node label in the graph
     key: str                  # unique id column
     columns: tuple[Column, ...]
     reference: bool = False   # may be omitted from a data set: taken from seed_data/
+    links: tuple[Link, ...] = ()
 
     @property
     def file(self) -> str:
@@ -37,6 +54,16 @@ class Table:
     @property
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
+
+    @property
+    def link_columns(self) -> tuple[str, ...]:
+        """Columns of the links written with the row itself (the row's own load statement)."""
+        return tuple(link.column for link in self.links if link.statement is None)
+
+    def target(self, link: Link) -> str:
+        """The table whose node a link's column names."""
+        column = next(c for c in self.columns if c.name == link.column)
+        return {"state": "states", "offence": "offence_categories"}.get(column.type) or str(column.ref)
 
 
 def _c(name: str, type: str = "text", required: bool = False, values: tuple[str, ...] = (), ref: str | None = None) -> Column:
@@ -55,26 +82,38 @@ TABLES: tuple[Table, ...] = (
         _c("code", required=True), _c("name", required=True), _c("legal_basis"), _c("purpose")), reference=True),
     Table("agencies", "Agency", "agency_id", (
         _c("agency_id", required=True), _c("name", required=True), _c("state", "state", True),
-        _c("kind", "enum", True, AGENCY_KINDS))),
+        _c("kind", "enum", True, AGENCY_KINDS)),
+        links=(Link("state", "IN"),)),
     Table("offenders", "Offender", "offender_id", (
         _c("offender_id", required=True), _c("nationality", "state", True), _c("birth_year", "birth_year"),
-        _c("sex", "enum", values=SEXES), _c("risk_level", "enum", True, RISK_LEVELS))),
+        _c("sex", "enum", values=SEXES), _c("risk_level", "enum", True, RISK_LEVELS)),
+        links=(Link("nationality", "NATIONAL_OF"),)),
     Table("convictions", "Conviction", "conviction_id", (
         _c("conviction_id", required=True), _c("offender_id", "ref", True, ref="offenders"),
         _c("state", "state", True), _c("offence_code", "offence", True), _c("conviction_date", "date", True),
-        _c("case_id"), _c("sentence_months", "int"), _c("supervision_end", "date"))),
+        _c("case_id"), _c("sentence_months", "int"), _c("supervision_end", "date")),
+        links=(Link("offender_id", "CONVICTED", inbound=True), Link("state", "IN"), Link("offence_code", "FOR"))),
     Table("movements", "Movement", "movement_id", (
         _c("movement_id", required=True), _c("offender_id", "ref", True, ref="offenders"),
         _c("from_state", "state", True), _c("to_state", "state", True), _c("arrival_date", "date", True),
         _c("detected_by", "ref", ref="agencies"),
-        _c("source", "enum", values=MOVEMENT_SOURCES))),
+        _c("source", "enum", values=MOVEMENT_SOURCES)),
+        links=(Link("offender_id", "MADE", inbound=True), Link("from_state", "FROM"), Link("to_state", "TO"),
+               Link("detected_by", "DETECTED_BY", statement="movement_detected_by"))),
     Table("exchanges", "Exchange", "exchange_id", (
         _c("exchange_id", required=True), _c("mechanism", "ref", True, ref="mechanisms"),
         _c("sender", "ref", True, ref="agencies"), _c("recipient", "ref", True, ref="agencies"),
         _c("offender_id", "ref", True, ref="offenders"),
         _c("kind", "enum", True, EXCHANGE_KINDS),
         _c("sent_date", "date", True), _c("received_date", "date"),
-        _c("conviction_id", "ref", ref="convictions"), _c("movement_id", "ref", ref="movements"))),
+        _c("conviction_id", "ref", ref="convictions"), _c("movement_id", "ref", ref="movements")),
+        links=(Link("mechanism", "VIA"), Link("sender", "SENT_BY"), Link("recipient", "SENT_TO"),
+               Link("offender_id", "ABOUT"), Link("conviction_id", "CONCERNS", statement="exchange_conviction"),
+               Link("movement_id", "CONCERNS", statement="exchange_movement"))),
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+# Relationships the loader derives from several rows (`derive.py`), not from one column:
+# (from label, type, to label).
+DERIVED_LINKS = (("Movement", "NEXT", "Movement"), ("Movement", "SUPERVISION", "Conviction"))

@@ -24,7 +24,7 @@ from ..days import day_number
 from ..errors import AccessDenied
 from ..store import Store, cypher
 from ..vocab import QUALIFYING_GROUPS, risk_rank
-from .contract import TABLES, Table
+from .contract import TABLES, TABLES_BY_NAME, Table
 from .derive import Derived, derive_offender
 from .validate import Dataset
 
@@ -32,15 +32,6 @@ Progress = Callable[[str, int, int], None]  # (step, done, total)
 DERIVE_BATCH = 2000
 READ_BATCH = 20000
 NO_DAY = -1_000_000_000  # stands for a missing day in column lists, which cannot hold nulls
-# Optional relationships: (table, column, statement) written for rows that have the column.
-OPTIONAL_LINKS = (("movements", "detected_by", "load/movement_detected_by", "agency_id"),
-                  ("exchanges", "conviction_id", "load/exchange_conviction", "conviction_id"),
-                  ("exchanges", "movement_id", "load/exchange_movement", "movement_id"))
-# Columns that become relationships, sent beside the properties.
-LINK_COLUMNS = {"agencies": ("state",), "offenders": ("nationality",),
-                "convictions": ("offender_id", "state", "offence_code"),
-                "movements": ("offender_id", "from_state", "to_state"),
-                "exchanges": ("mechanism", "sender", "recipient", "offender_id")}
 
 
 @dataclass
@@ -160,7 +151,7 @@ def _write(store: Store, plan: _Plan, report: Progress) -> None:
     if plan.changed and not table.reference:
         for start in range(0, len(plan.changed), batch):
             store.run(f"load/{table.name}_detach", {"keys": plan.changed[start:start + batch]}, write=True)
-    links = LINK_COLUMNS.get(table.name, ())
+    links = table.link_columns
     done = 0
     for rows, suffix in ((plan.merge, ""), (plan.new, "_new")):
         statement = f"load/{table.name}{suffix if not table.reference else ''}"
@@ -169,10 +160,11 @@ def _write(store: Store, plan: _Plan, report: Progress) -> None:
             store.run(statement, {"rows": payload[start:start + batch]}, write=True)
             done += len(payload[start:start + batch])
             report(table.file, done, total)
-        for name, column, link_statement, field_name in OPTIONAL_LINKS:
-            if name == table.name:
-                linked = [{"key": r["key"], field_name: r["raw"][column]} for r in rows if r["raw"].get(column)]
-                store.write_batches(link_statement + suffix, linked, batch)
+        for link in table.links:
+            if link.statement:  # an optional column: its own statement, for the rows that have it
+                field_name = TABLES_BY_NAME[table.target(link)].key
+                linked = [{"key": r["key"], field_name: r["raw"][link.column]} for r in rows if r["raw"].get(link.column)]
+                store.write_batches(f"load/{link.statement}{suffix}", linked, batch)
 
 
 def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) -> LoadSummary:
