@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -18,8 +17,6 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from somec_graph.app import session
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.resources import SEED_DIR
 from somec_graph.store import Store
 
@@ -37,16 +34,6 @@ OFFENDER_ID = re.compile(r"\bOFF-\d+")
 
 def page(name: str) -> AppTest:
     return AppTest.from_file(str(PAGES[name]), default_timeout=TIMEOUT)
-
-
-def ensure_seed(store: Store) -> None:
-    """The seed data set in the graph (loading is idempotent: a no-op when it is there already)."""
-    counts = store.frame("queries/counts")
-    offenders = counts[(counts["kind"] == "node") & (counts["name"] == "Offender")]["count"].sum()
-    meta = store.run("load/meta")[0]
-    if offenders == 2000 and meta["version"] and not meta["pending"]:
-        return
-    load_dataset(store, validate(SEED_DIR))
 
 
 def texts(at: AppTest) -> str:
@@ -71,12 +58,6 @@ def as_number(text: str) -> float:
 def assert_clean(at: AppTest) -> None:
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
-
-
-@pytest.fixture(scope="module")
-def seeded(session_store: Store) -> Iterator[Store]:
-    ensure_seed(session_store)
-    yield session_store
 
 
 # --- empty graph --------------------------------------------------------------------

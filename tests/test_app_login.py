@@ -12,8 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import ensure_seed
 from streamlit.testing.v1 import AppTest
-from test_app import REPO, TIMEOUT, ensure_seed, texts
+from test_app import REPO, TIMEOUT, texts
 
 from somec_graph.access import audit, users
 from somec_graph.access.login import SESSION_IDLE_MINUTES

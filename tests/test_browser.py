@@ -29,13 +29,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from test_app import ensure_seed
+from conftest import ensure_seed
 from test_app_login import seed_offenders_involving
 
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
 
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
 REPO = Path(__file__).resolve().parent.parent
 SHOTS = REPO / "test-artifacts" / "screenshots"
 CHROMIUM = os.environ.get("SOMEC_CHROMIUM", "/usr/bin/chromium")

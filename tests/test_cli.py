@@ -99,6 +99,7 @@ def test_query_errors_are_one_line(session_store: Store, args: tuple[str, ...], 
         assert lines[0].startswith("Error: ") and message in lines[0]
 
 
+@pytest.mark.embedded_only
 def test_db_status_of_the_session_server(session_store: Store, data_dir: Path) -> None:
     status = json.loads(ok("db", "status"))
     assert status["running"] is True
@@ -123,6 +124,7 @@ def own_server(tmp_path: Path) -> Iterator[dict[str, str]]:
     embedded.stop(load_settings({**os.environ, **env}))
 
 
+@pytest.mark.slow
 def test_db_start_status_stop(own_server: dict[str, str]) -> None:
     env = own_server
     data_dir = Path(env["SOMEC_DATA_DIR"])

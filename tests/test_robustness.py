@@ -16,6 +16,8 @@ from conftest import REPO, run_cli, wipe
 from somec_graph.store import Store, embedded
 from somec_graph.tools.synth import generate
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(scope="module")
 def synth_set(tmp_path_factory: pytest.TempPathFactory) -> Path:
@@ -39,6 +41,7 @@ def clean_load(session_store: Store, synth_set: Path) -> tuple[str, str]:
     return _snapshot(session_store)
 
 
+@pytest.mark.embedded_only
 def test_server_killed_mid_session_recovers(session_store: Store, clean_load: tuple[str, str]) -> None:
     before = session_store.run_text("MATCH (o:Offender) RETURN count(o) AS c")
     state = embedded.read_state(session_store.settings.data_dir)
@@ -63,6 +66,7 @@ def test_load_killed_at_random_points_then_rerun(session_store: Store, synth_set
     assert _snapshot(session_store) == clean_load
 
 
+@pytest.mark.embedded_only
 def test_server_killed_during_a_load(session_store: Store, synth_set: Path, clean_load: tuple[str, str]) -> None:
     wipe(session_store)
     env = {**os.environ, "SOMEC_BATCH_SIZE": "100"}

@@ -10,11 +10,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from conftest import Backend, run_cli
 
 from somec_graph.config import load_settings
 from somec_graph.errors import ConfigError
-from somec_graph.store import embedded
+from somec_graph.store import Store, embedded
 
 
 def one_line_error(env: dict[str, str], *must_contain: str, args: tuple[str, ...] = ("query", "counts")) -> str:
@@ -40,11 +40,16 @@ def closed_port() -> int:
 
 
 @pytest.fixture
-def bolt_port(session_store: object, data_dir: Path) -> int:
-    """The Bolt port of the session's embedded server, from its state file."""
-    state = embedded.read_state(data_dir)
+def bolt_target(session_store: Store, backend: Backend) -> dict[str, str]:
+    """Bolt settings that reach the store under test directly: the embedded server's port, user and
+    password from its data dir, or the Neo4j server's own settings."""
+    if backend.name == "neo4j":
+        return {k: v for k, v in backend.env.items() if k.startswith("SOMEC_NEO4J_")}
+    state = embedded.read_state(backend.data_dir)
     assert state is not None
-    return state["bolt_port"]
+    return {"SOMEC_NEO4J_URI": f"bolt://127.0.0.1:{state['bolt_port']}", "SOMEC_NEO4J_USER": "root",
+            "SOMEC_NEO4J_PASSWORD": (backend.data_dir / "secret").read_text().strip(),
+            "SOMEC_NEO4J_DATABASE": session_store.database}
 
 
 @pytest.fixture
@@ -65,36 +70,32 @@ def test_unusable_uri(data_dir: Path) -> None:
     one_line_error({"SOMEC_NEO4J_URI": "http://127.0.0.1:7474"}, "is not usable", "fix SOMEC_NEO4J_URI")
 
 
-def test_wrong_password(bolt_port: int) -> None:
-    one_line_error({"SOMEC_NEO4J_URI": f"bolt://127.0.0.1:{bolt_port}", "SOMEC_NEO4J_USER": "root",
-                    "SOMEC_NEO4J_PASSWORD": "not-the-password", "SOMEC_NEO4J_DATABASE": "somec"},
+def test_wrong_password(bolt_target: dict[str, str]) -> None:
+    one_line_error({**bolt_target, "SOMEC_NEO4J_PASSWORD": "not-the-password"},
                    "refused the user name or password", "check SOMEC_NEO4J_USER and SOMEC_NEO4J_PASSWORD")
 
 
-def test_unknown_database(bolt_port: int, data_dir: Path) -> None:
-    password = (data_dir / "secret").read_text().strip()
-    line = one_line_error({"SOMEC_NEO4J_URI": f"bolt://127.0.0.1:{bolt_port}", "SOMEC_NEO4J_USER": "root",
-                           "SOMEC_NEO4J_PASSWORD": password, "SOMEC_NEO4J_DATABASE": "nosuch"},
+def test_unknown_database(bolt_target: dict[str, str]) -> None:
+    line = one_line_error({**bolt_target, "SOMEC_NEO4J_DATABASE": "nosuch"},
                           "'nosuch' does not exist", "set SOMEC_NEO4J_DATABASE")
-    assert password not in line  # the password is never shown
+    assert bolt_target["SOMEC_NEO4J_PASSWORD"] not in line  # the password is never shown
 
 
-def test_right_credentials_work(bolt_port: int, data_dir: Path) -> None:
+def test_right_credentials_work(bolt_target: dict[str, str]) -> None:
     """The same settings with the right database: the failures above are the settings' fault."""
-    password = (data_dir / "secret").read_text().strip()
-    result = run_cli("query", "counts", "--format", "csv",
-                     env={"SOMEC_NEO4J_URI": f"bolt://127.0.0.1:{bolt_port}", "SOMEC_NEO4J_USER": "root",
-                          "SOMEC_NEO4J_PASSWORD": password, "SOMEC_NEO4J_DATABASE": "somec"})
+    result = run_cli("query", "counts", "--format", "csv", env=bolt_target)
     assert result.returncode == 0, result.stderr
     assert result.stdout.splitlines()[0] == "kind,name,count"
 
 
+@pytest.mark.embedded_only
 def test_bolt_port_in_use(tmp_path: Path, listening_port: int) -> None:
     one_line_error({"SOMEC_DATA_DIR": str(tmp_path / "data"), "SOMEC_BOLT_PORT": str(listening_port)},
                    f"Port {listening_port} on 127.0.0.1 is already in use", "set SOMEC_BOLT_PORT")
     assert embedded.read_state(tmp_path / "data") is None  # nothing was started
 
 
+@pytest.mark.embedded_only
 @pytest.mark.parametrize("where", ["under a file", "under /proc"])
 def test_data_dir_not_writable(tmp_path: Path, where: str) -> None:
     if where == "under a file":
