@@ -18,13 +18,13 @@ from typing import Any
 import click
 import pandas as pd
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from .access.roles import LOCAL_ADMIN
 from .config import load_settings
 from .errors import SomecGraphError
 from .output import FORMATS, render
-from .resources import APP_SCRIPT
+from .resources import APP_SCRIPT, SEED_DIR
 from .store import Store, cypher, embedded, open_store
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -49,7 +49,7 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
     """One rich progress bar per step, on stderr; yields the (step, done, total) callback."""
     with Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                   console=err) as bar:
-        tasks: dict[str, int] = {}
+        tasks: dict[str, TaskID] = {}
 
         def progress(step: str, done: int, total: int) -> None:
             if step not in tasks:
@@ -78,16 +78,20 @@ def cli(ctx: click.Context, debug: bool) -> None:
 # --- load -------------------------------------------------------------------
 
 @cli.command()
-@click.argument("folder", type=click.Path(file_okay=False, path_type=Path, resolve_path=True))
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path, resolve_path=True), required=False)
+@click.option("--seed", is_flag=True, help="Load the synthetic seed data set that ships with somec-graph.")
 @click.option("--skip-invalid", is_flag=True, help="Load the valid rows and report the rejected ones.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True),
               help="Write problems as CSV (file, line, column, value, reason). Default with --skip-invalid: rejected-rows.csv")
-def load(folder: Path, skip_invalid: bool, report: Path | None) -> None:
-    """Validate the data set in FOLDER and load it into the graph."""
+def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | None) -> None:
+    """Validate the data set in FOLDER (or the shipped seed data, --seed) and load it into the graph."""
     from .ingest.contract import TABLES
     from .ingest.load import load_dataset
     from .ingest.validate import problems_csv, validate
 
+    if (folder is None) == (not seed):
+        raise SomecGraphError("Give either the folder of a data set or --seed (the synthetic seed data), not both.")
+    folder = folder or SEED_DIR
     if not folder.is_dir():
         raise SomecGraphError(f"{folder} is not a folder; give the folder that holds the data set's CSV files.")
     with err.status(f"Validating {folder} ..."):
