@@ -22,7 +22,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from somec_graph import cli
 from somec_graph.config import Settings, load_settings
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
@@ -196,6 +198,18 @@ def write_dataset(folder: Path, tables: dict[str, list[dict[str, str]] | str], w
         for name in ("states", "offence_categories", "mechanisms"):
             shutil.copy(SEED_DIR / f"{name}.csv", folder / f"{name}.csv")
     return folder
+
+
+def invoke(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    """The CLI in-process (click's CliRunner isolation), through the same `main()` and its error
+    handling; for tests where a subprocess is not the point. Same result shape as `run_cli`."""
+    with CliRunner().isolation(env=env) as (out, err, _):
+        try:
+            cli.main(list(args))
+            code = 0
+        except SystemExit as exc:
+            code = exc.code if isinstance(exc.code, int) else 1
+    return subprocess.CompletedProcess(list(args), code, out.getvalue().decode(), err.getvalue().decode())
 
 
 def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:

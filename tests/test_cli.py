@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, write_dataset
+from conftest import invoke, run_cli, write_dataset
 from datasets import base, expected_counts
 
 from somec_graph.config import load_settings
@@ -31,7 +31,8 @@ def loaded(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> St
 
 
 def ok(*args: str, env: dict[str, str] | None = None) -> str:
-    result = run_cli(*args, env=env)
+    """Output of a command that must succeed, run in-process (the subprocess path has its own tests)."""
+    result = invoke(*args, env=env)
     assert result.returncode == 0, result.stderr
     assert "Traceback" not in result.stderr
     return result.stdout
