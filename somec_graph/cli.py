@@ -485,11 +485,12 @@ def streamlit_flags(port: int, address: str) -> list[str]:
     return [arg for key, value in settings.items() for arg in (f"--{key}", str(value))]
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
     """Entry point: one place where errors become one line for the user."""
-    debug = "--debug" in sys.argv[1:]
+    args = sys.argv[1:] if argv is None else argv
+    debug = "--debug" in args
     try:
-        cli.main(standalone_mode=False)
+        cli.main(args=args, prog_name="somec-graph", standalone_mode=False)
     except click.exceptions.Abort:
         err.print("Aborted.")
         sys.exit(130)
