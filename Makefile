@@ -3,7 +3,7 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: run test install install-test system-deps
+.PHONY: run test test-fast lint install install-test system-deps
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -24,13 +24,24 @@ tools/cypher-lint/node_modules/.installed: tools/cypher-lint/package-lock.json
 	npm ci --prefix tools/cypher-lint --no-audit --no-fund
 	touch $@
 
-# Chromium for the browser tests comes from Debian's packages (no browser downloads here).
+# From Debian's packages: Chromium for the browser tests (no browser downloads here), and a JDK
+# with Maven, which build the real Neo4j 5.26 the suite also runs on (tools/neo4j/server).
 system-deps:
-	@command -v chromium >/dev/null 2>&1 || { apt-get update -qq && apt-get install -y -qq chromium >/dev/null; }
+	@command -v chromium >/dev/null 2>&1 && command -v javac >/dev/null 2>&1 && command -v mvn >/dev/null 2>&1 || { \
+	  apt-get update -qq && apt-get install -y -qq chromium openjdk-17-jdk-headless maven >/dev/null; }
 
 run: install
-	$(BIN)/somec-graph load seed_data
+	$(BIN)/somec-graph load --seed
 	$(BIN)/somec-graph app
 
-test: install-test
-	$(BIN)/python -m pytest
+lint: install-test
+	$(BIN)/ruff check somec_graph tests app.py app_pages
+	$(BIN)/mypy
+
+# The whole suite on both stores: the embedded default and a real Neo4j 5.26.
+test: lint
+	$(BIN)/python -m pytest --store both
+
+# A developer's quick tier: embedded store only, no slow or browser tests.
+test-fast: install-test
+	$(BIN)/python -m pytest --store embedded -m "not slow and not browser"
