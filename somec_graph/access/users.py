@@ -325,7 +325,7 @@ def authenticate(data_dir: Path | str, name: str, password: str) -> User | None:
     if not isinstance(password, str):
         password = ""
     stored = entry.get("password") if entry else None
-    if not isinstance(stored, str):
+    if entry is None or not isinstance(stored, str):
         verify_password(password, _DUMMY_HASH)
         return None
     if not verify_password(password, stored):

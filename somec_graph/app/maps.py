@@ -75,7 +75,8 @@ def _capitals(states: pd.DataFrame, used: set[str], xd: list, yd: list) -> alt.L
     labels = base.mark_text(dy=-11, fontSize=12, fontWeight="bold", color="#222222", stroke="white",
                             strokeWidth=3).encode(text="code:N")
     text = base.mark_text(dy=-11, fontSize=12, fontWeight="bold", color="#222222").encode(text="code:N")
-    return alt.layer(dots, labels, text)
+    # alt.layer() may return a FacetChart, but only for layers with facet encodings; these have none.
+    return alt.LayerChart(layer=[dots, labels, text])
 
 
 def journey_map(journey: pd.DataFrame, states: pd.DataFrame, width: int = 440,

@@ -8,6 +8,7 @@ import shutil
 import tempfile
 import zipfile
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path, PurePath
 from typing import Any
 
@@ -47,7 +48,7 @@ def unpack_upload(files: list[Any], folder: Path) -> list[str]:
             if sum(info.file_size for info in infos) > MAX_UNZIPPED_BYTES:
                 raise SomecGraphError(f"{_safe_name(upload.name)} unpacks to more than "
                                       f"{MAX_UNZIPPED_BYTES // 2**20} MB; split the data set.")
-            members += [(info.filename, lambda a=archive, i=info: a.read(i)) for info in infos]
+            members += [(info.filename, partial(archive.read, info)) for info in infos]
         else:
             members.append((upload.name, upload.getvalue))
     written: set[str] = set()

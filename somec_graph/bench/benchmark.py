@@ -26,6 +26,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -75,6 +76,7 @@ def _cli(args: list[str], env: dict[str, str]) -> tuple[float, int]:
     _, status, usage = os.wait4(proc.pid, 0)
     wall = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
+        assert proc.stderr is not None  # stderr=PIPE
         raise RuntimeError(f"somec-graph {' '.join(args)} failed: {proc.stderr.read().decode()[-500:]}")
     return wall, usage.ru_maxrss
 
@@ -197,7 +199,7 @@ def bench_size(label: str, offenders: int, work: Path, naive: bool) -> list[Figu
         if name == "gaps matrix":
             ours, ours_s = result, seconds
         add(f"{name} in-process", seconds, "s")
-    journeys = [_timed(lambda oid=oid: paths.journey(store, oid))[0] for oid in sample]
+    journeys = [_timed(partial(paths.journey, store, oid))[0] for oid in sample]
     add("journey in-process (median of 20)", statistics.median(journeys), "s")
 
     cli_checks: list[tuple[str, list[str], str]] = [

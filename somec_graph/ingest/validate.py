@@ -138,13 +138,13 @@ def _parse(col: Column, value: str) -> Any:
         try:
             if not value.isascii() or "_" in value:  # float() takes "١٢" and "1_0"
                 raise ValueError
-            number = float(value)
+            degrees = float(value)
         except ValueError:
             raise _Cell("not a number") from None
         limit = 90 if col.name == "lat" else 180
-        if not -limit <= number <= limit:
+        if not -limit <= degrees <= limit:
             raise _Cell(f"outside -{limit}..{limit}")
-        return number
+        return degrees
     if t == "bool":
         if value not in ("true", "false"):
             raise _Cell("must be true or false")
@@ -186,7 +186,7 @@ def _row_rules(table: Table, row: dict[str, Any], keys: _Keys) -> list[tuple[str
         if row.get("received_date") and row["received_date"] < row["sent_date"]:
             broken.append(("received_date", "received_date is before sent_date"))
         for col, ref in (("conviction_id", "convictions"), ("movement_id", "movements")):
-            target = keys.valid.get(ref, {}).get(row.get(col))
+            target = keys.valid.get(ref, {}).get(row[col])
             if target and target["offender_id"] != row["offender_id"]:
                 broken.append((col, f"belongs to offender {target['offender_id']}, not {row['offender_id']}"))
     return broken
@@ -199,15 +199,15 @@ def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
     header, records = read
     fname = path.name
     known = {c.name: c for c in table.columns}
-    for i, col in enumerate(header):
-        if col not in known:
-            ds.warnings.append(Problem(fname, 1, col, "", "unknown column, ignored"))
-        elif header.index(col) != i:
-            ds.problems.append(Problem(fname, 1, col, col, "duplicate column in header"))
+    for i, heading in enumerate(header):
+        if heading not in known:
+            ds.warnings.append(Problem(fname, 1, heading, "", "unknown column, ignored"))
+        elif header.index(heading) != i:
+            ds.problems.append(Problem(fname, 1, heading, heading, "duplicate column in header"))
             return
     missing = [c for c in table.required if c not in header]
-    for col in missing:
-        ds.problems.append(Problem(fname, 1, col, "", f"missing required column {col}"))
+    for heading in missing:
+        ds.problems.append(Problem(fname, 1, heading, "", f"missing required column {heading}"))
     if missing:
         return
     positions = [(i, known[h]) for i, h in enumerate(header) if h in known]
@@ -230,13 +230,14 @@ def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
                     continue
                 row[col.name] = _parse(col, value)
                 if col.type == "ref":
+                    assert col.ref is not None, f"ref column {col.name} names no table"  # the contract sets one
                     keys.check(col.ref, row[col.name], _REF_LABELS[col.ref])
                 elif col.type in ("state", "offence"):
                     keys.check("states" if col.type == "state" else "offence_categories", row[col.name],
                                "state" if col.type == "state" else "offence code")
             except _Cell as reason:
                 errors.append(Problem(fname, line, col.name, value, str(reason)))
-        key = row.get(table.key)
+        key = row[table.key]  # None if empty; the row has every known column
         if key is not None and key in first_line:
             errors.append(Problem(fname, line, table.key, str(key),
                                   f"duplicate {table.key} (first on line {first_line[key]})"))

@@ -528,16 +528,16 @@ def export_neo4j_import(store: Store, out_dir: Path, progress: Progress | None =
                     (out_dir / f"{kind.label}.csv").open("w", encoding="utf-8", newline=""))
             for key, props in zip(page.keys, page.props):
                 f.write([key], {k: v for k, v in props.items() if k != kind.key}, kind.label)
-            for r in page.rels:
-                triple = (r.start_label, r.type, r.end_label)
+            for rel in page.rels:
+                triple = (rel.start_label, rel.type, rel.end_label)
                 rf = rel_files.get(triple)
                 if rf is None:
                     stem = "-".join(triple)
                     rf = rel_files[triple] = _ImportFile(
-                        stem, [f":START_ID({r.start_label})", f":END_ID({r.end_label})"],
+                        stem, [f":START_ID({rel.start_label})", f":END_ID({rel.end_label})"],
                         sorted(rel_columns.get(triple, ())), ":TYPE",
                         (out_dir / f"{stem}.csv").open("w", encoding="utf-8", newline=""))
-                rf.write([r.start, r.end], r.props, r.type)
+                rf.write([rel.start, rel.end], rel.props, rel.type)
     finally:
         for f in (*node_files.values(), *rel_files.values()):
             f.handle.close()

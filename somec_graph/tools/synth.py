@@ -29,6 +29,7 @@ import os
 import random
 import shutil
 from bisect import bisect, bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, timedelta
 from itertools import accumulate
@@ -95,7 +96,7 @@ class _Weighted:
 
     __slots__ = ("items", "cum", "total")
 
-    def __init__(self, weights: dict[Any, float]) -> None:
+    def __init__(self, weights: Mapping[Any, float]) -> None:
         self.items = list(weights)
         self.cum = list(accumulate(weights.values()))
         self.total = self.cum[-1]
@@ -332,13 +333,16 @@ class _Generator:
     def _exchanges(self, nationality: str, risk: str, convictions: list[_Conviction],
                    moves: list[_Movement]) -> list[_Exchange]:
         """All exchanges about one offender, ordered by sent day."""
-        rng, out = self.rng, []
+        rng = self.rng
+        out: list[_Exchange] = []
         cra, pol = self.records, self.police
 
-        def add(sent: int, max_lag: int, p_missing: float, *rest: str) -> int | None:
+        def add(sent: int, max_lag: int, p_missing: float, mechanism: str, sender: str, recipient: str,
+                kind: str, conviction_id: str, movement_id: str) -> int | None:
             if not 0 <= sent < N_DAYS:
                 return None
-            out.append((sent, self._received(sent, max_lag, p_missing), *rest))
+            out.append((sent, self._received(sent, max_lag, p_missing), mechanism, sender, recipient, kind,
+                        conviction_id, movement_id))
             return sent
 
         def pair(sent: int, mechanism: str, asker: str, asked: str, lag: tuple[int, int],
