@@ -163,6 +163,11 @@ def translate_errors(uri: str, database: str) -> Iterator[None]:
         if "DatabaseNotFound" in code:
             raise StoreError(f"The database {database!r} does not exist at {uri}; "
                              "set SOMEC_NEO4J_DATABASE to an existing database.") from None
+        if code.endswith("Statement.AccessMode"):  # Neo4j enforces read sessions; our own check says the same
+            raise QueryError("Refused: the query writes; queries here are read-only.") from None
+        if "ConstraintValidationFailed" in code:
+            raise StoreError("The database refused a second node with the same key (was another load running at "
+                             "the same time?); run the load again.") from None
         if "Statement" in code:
             raise QueryError(f"The database rejected the query: {exc.message}") from None
         raise StoreError(f"The database at {uri} refused the request: {exc.message}") from None
