@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, run_cli, wipe
+from conftest import NEO4J_TOOL, REPO, run_cli, wipe
 
 from somec_graph.store import Store, embedded
 from somec_graph.tools.synth import generate
@@ -80,4 +80,31 @@ def test_server_killed_during_a_load(session_store: Store, synth_set: Path, clea
     if proc.returncode != 0:  # it may also have recovered by itself and finished
         assert len([line for line in stderr.splitlines() if line.startswith("Error:")]) == 1
         assert run_cli("load", str(synth_set)).returncode == 0
+    assert _snapshot(session_store) == clean_load
+
+
+@pytest.mark.neo4j_only
+def test_neo4j_killed_during_a_load_then_rerun(session_store: Store, synth_set: Path, clean_load: tuple[str, str],
+                                               neo4j_server: dict[str, str]) -> None:
+    """Neo4j dies mid-load (kill -9) and is started again: re-running the load ends with a clean load's graph."""
+    if "_home" not in neo4j_server:
+        pytest.skip("the Neo4j at SOMEC_TEST_NEO4J_URI is not ours to kill")
+    home = Path(neo4j_server["_home"])
+    wipe(session_store)
+    env = {**os.environ, "SOMEC_BATCH_SIZE": "100"}
+    proc = subprocess.Popen([sys.executable, "-m", "somec_graph.cli", "load", str(synth_set)], cwd=REPO, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    time.sleep(2.5)
+    os.kill(int((home / "run" / "neo4j.pid").read_text()), signal.SIGKILL)
+    _, stderr = proc.communicate(timeout=300)
+    assert "Traceback" not in stderr
+    if proc.returncode != 0:  # unless it finished first
+        assert len([line for line in stderr.splitlines() if line.startswith("Error:")]) == 1, stderr
+    port = neo4j_server["SOMEC_NEO4J_URI"].rsplit(":", 1)[1]
+    started = subprocess.run([str(NEO4J_TOOL), "start", "--data", str(home), "--port", port,
+                              "--password", neo4j_server["SOMEC_NEO4J_PASSWORD"]], capture_output=True, text=True,
+                             timeout=600)
+    assert started.returncode == 0, started.stderr
+    result = run_cli("load", str(synth_set))
+    assert result.returncode == 0, result.stderr
     assert _snapshot(session_store) == clean_load

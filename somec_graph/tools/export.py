@@ -576,7 +576,8 @@ def import_command(node_files: dict[str, Any], rel_files: dict[tuple[str, str, s
         "# Run on the Neo4j server as the user owning its data directory, with the database stopped or absent:\n"
         "#   sh import.sh [DATABASE] [more neo4j-admin options, e.g. --overwrite-destination=true]\n"
         "# NEO4J_ADMIN may name the neo4j-admin binary (default: neo4j-admin on PATH).\n"
-        "# Afterwards: CREATE DATABASE (if new), then create the constraints and indexes of cypher/schema.cypher,\n"
+        "# Community has one database, neo4j: import into it with --overwrite-destination=true. Afterwards (Enterprise:\n"
+        "# CREATE DATABASE if new) create the constraints and indexes of cypher/schema.cypher,\n"
         "# e.g. cypher-shell -d DATABASE -f cypher/schema.cypher (see docs/scaling.md).\n"
         "set -eu\n"
         'cd "$(dirname "$0")"\n'
