@@ -3,15 +3,17 @@
     python -m somec_graph.bench [--sizes S,M,L] [--out bench-results]
 
 For each size (S = 2,000, M = 20,000, L = 100,000 offenders, or any number)
-it generates a synthetic data set, loads it into a fresh store (embedded
-unless SOMEC_NEO4J_URI is set) and measures load time, rows/s, peak memory
+and each store (`--stores embedded,neo4j`: the embedded default and a real
+Neo4j 5 — the one at SOMEC_NEO4J_URI, which must be empty, or a fresh one
+started with tools/neo4j/server) it generates a synthetic data set, loads it
+into a fresh store and measures load time, rows/s, peak memory
 of the server and the CLI, and each analysis both as a warm CLI call and as an
 in-process function call. In the same run it measures what a user would pick
 instead: (a) a straightforward loader sending one MERGE per row through the
 same driver (on the smallest size), (b) an analyst's pandas script computing
 the same gap matrix from the CSV files — whose answer must equal ours.
-Prints one table (size, metric, value, unit, target, ratio) and writes it as
-CSV and a Markdown summary.
+Prints one table with a column per store side by side (and their ratio) and
+writes it as CSV and a Markdown summary.
 """
 
 from __future__ import annotations
@@ -20,11 +22,15 @@ import argparse
 import os
 import platform
 import random
+import secrets
+import shutil
+import socket
 import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
@@ -48,8 +54,12 @@ QUALIFYING = ("violent", "sexual")
 INFORMING = ("conviction_notice", "risk_notice", "alert", "supervision_transfer", "reply")
 
 
+NEO4J_TOOL = Path(__file__).resolve().parents[2] / "tools" / "neo4j" / "server"  # a source checkout's
+
+
 @dataclass
 class Figure:
+    store: str
     size: str
     metric: str
     value: float
@@ -81,14 +91,59 @@ def _cli(args: list[str], env: dict[str, str]) -> tuple[float, int]:
     return wall, usage.ru_maxrss
 
 
-def _server_peak_rss_mb(data_dir: Path) -> float | None:
-    state = embedded.read_state(data_dir)
-    if not state:
-        return None
-    for line in Path(f"/proc/{state['java_pid']}/status").read_text().splitlines():
+def _peak_rss_mb(pid: int) -> float | None:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmHWM:"):
             return int(line.split()[1]) / 1024
     return None
+
+
+@dataclass
+class BenchStore:
+    """A fresh, empty store of one kind for one size: the environment that selects it, and its server's pid."""
+    kind: str
+    env: dict[str, str]
+    pid: Callable[[], int | None]
+
+
+@contextmanager
+def fresh_store(kind: str, work: Path, offenders: int) -> Iterator[BenchStore]:
+    data_dir = work / f"store-{kind}-{offenders}"
+    shutil.rmtree(data_dir, ignore_errors=True)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SOMEC_NEO4J_")}
+    env["SOMEC_DATA_DIR"] = str(data_dir)
+    if kind == "embedded":
+        settings = load_settings(env)
+        try:
+            yield BenchStore(kind, env, lambda: (embedded.read_state(data_dir) or {}).get("java_pid"))
+        finally:
+            embedded.stop(settings)
+        return
+    if os.environ.get("SOMEC_NEO4J_URI"):
+        env.update({k: v for k, v in os.environ.items() if k.startswith("SOMEC_NEO4J_")})
+        with open_store(load_settings(env)) as store:
+            if store.run_text("MATCH (n) RETURN count(n) AS n")[0]["n"]:
+                raise SystemExit("The database at SOMEC_NEO4J_URI is not empty; the benchmark needs an empty one.")
+        yield BenchStore(kind, env, lambda: None)
+        return
+    if not NEO4J_TOOL.is_file():
+        raise SystemExit("The neo4j column needs SOMEC_NEO4J_URI (an empty database) or a source checkout "
+                         "with tools/neo4j/server.")
+    home, password = work / f"neo4j-{offenders}", secrets.token_urlsafe(12)
+    shutil.rmtree(home, ignore_errors=True)
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    started = subprocess.run([str(NEO4J_TOOL), "start", "--data", str(home), "--port", str(port),
+                              "--password", password], capture_output=True, text=True)
+    if started.returncode:
+        raise SystemExit(started.stderr.strip())
+    env.update(SOMEC_NEO4J_URI=started.stdout.strip().splitlines()[-1], SOMEC_NEO4J_USER="neo4j",
+               SOMEC_NEO4J_PASSWORD=password, SOMEC_NEO4J_DATABASE="neo4j")
+    try:
+        yield BenchStore(kind, env, lambda: int((home / "run" / "neo4j.pid").read_text()))
+    finally:
+        subprocess.run([str(NEO4J_TOOL), "stop", "--data", str(home)], capture_output=True)
 
 
 # --- the alternatives -------------------------------------------------------
@@ -159,24 +214,21 @@ def pandas_matrix(folder: Path, *, window_days: int = 30) -> pd.DataFrame:
 
 # --- the run ----------------------------------------------------------------
 
-def bench_size(label: str, offenders: int, work: Path, naive: bool) -> list[Figure]:
+def bench_size(label: str, offenders: int, work: Path, naive: bool, bench: BenchStore) -> list[Figure]:
     figures: list[Figure] = []
 
     def add(metric: str, value: float, unit: str, target: str = "", ratio: str = "") -> None:
-        figures.append(Figure(label, metric, round(value, 3), unit, target, ratio))
-        print(f"  {label:>6}  {metric:<38} {value:>10.3f} {unit:<6} {target:<10} {ratio}", flush=True)
+        figures.append(Figure(bench.kind, label, metric, round(value, 3), unit, target, ratio))
+        print(f"  {bench.kind:<8} {label:>6}  {metric:<38} {value:>10.3f} {unit:<6} {target:<10} {ratio}", flush=True)
 
     folder = work / f"data-{offenders}"
-    data_dir = work / f"store-{offenders}"
-    env = {**os.environ, "SOMEC_DATA_DIR": str(data_dir)}
-    os.environ["SOMEC_DATA_DIR"] = str(data_dir)
-    settings = load_settings()
+    env = bench.env
+    settings = load_settings(env)
     seconds, counts = _timed(lambda: generate(folder, offenders, seed=7))
     rows = sum(counts.values())
     add("synth generate", seconds, "s")
     if settings.embedded:
-        embedded.stop(settings)
-    _cli(["db", "start"], env)
+        _cli(["db", "start"], env)
     load_s, cli_rss = _cli(["load", str(folder)], env)
     add("load wall", load_s, "s", {"M": "<= 60", "L": "<= 300"}.get(label, ""))
     add("load rows/s", rows / load_s, "rows/s")
@@ -225,7 +277,8 @@ def bench_size(label: str, offenders: int, work: Path, naive: bool) -> list[Figu
     if not same:
         print("  WARNING: the pandas script and somec-graph disagree on the gap matrix", flush=True)
 
-    server_mb = _server_peak_rss_mb(data_dir) if settings.embedded else None
+    pid = bench.pid()
+    server_mb = _peak_rss_mb(pid) if pid else None
     if server_mb is not None:
         add("server peak RSS", server_mb, "MB", "<= 1536" if label == "M" else "")
 
@@ -236,8 +289,6 @@ def bench_size(label: str, offenders: int, work: Path, naive: bool) -> list[Figu
         add("one-MERGE-per-row loader rows/s", naive_rows / seconds, "rows/s", ">= 20x",
             f"ours {ratio:.1f}x faster")
     store.close()
-    if settings.embedded:
-        embedded.stop(settings)
     return figures
 
 
@@ -246,7 +297,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", default="S,M,L", help="Comma-separated S, M, L or offender counts.")
     parser.add_argument("--out", type=Path, default=Path("bench-results"))
     parser.add_argument("--work", type=Path, default=None, help="Folder for data sets and stores (default: OUT/work).")
+    parser.add_argument("--stores", default="embedded", help="Comma-separated: embedded, neo4j (side by side).")
     args = parser.parse_args(argv)
+    stores = [s.strip() for s in args.stores.split(",") if s.strip()]
+    if not stores or set(stores) - {"embedded", "neo4j"}:
+        parser.error("--stores takes embedded, neo4j or both (comma-separated)")
     labels = [s.strip() for s in args.sizes.split(",") if s.strip()]
     # Resolved here: the embedded server runs in its own data dir and must be handed absolute paths.
     args.out = args.out.resolve()
@@ -258,8 +313,11 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     for i, label in enumerate(labels):
         offenders = SIZES.get(label.upper()) or int(label)
-        figures += bench_size(label.upper() if label.upper() in SIZES else label, offenders, work, naive=i == 0)
-    table = pd.DataFrame([f.__dict__ for f in figures])
+        for kind in stores:
+            with fresh_store(kind, work, offenders) as bench:
+                figures += bench_size(label.upper() if label.upper() in SIZES else label, offenders, work,
+                                      naive=i == 0, bench=bench)
+    table = side_by_side(pd.DataFrame([f.__dict__ for f in figures]), stores)
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / "bench.csv").write_text(render(table, "csv"))
     (args.out / "bench.md").write_text(
@@ -267,6 +325,24 @@ def main(argv: list[str] | None = None) -> int:
     print("\n" + render(table, "table"))
     print(f"Written: {args.out / 'bench.csv'}, {args.out / 'bench.md'}")
     return 0
+
+
+def side_by_side(long: pd.DataFrame, stores: list[str]) -> pd.DataFrame:
+    """One row per (size, metric): each store's value and ratio in its own columns, then neo4j / embedded.
+
+    >>> long = pd.DataFrame({"store": ["embedded", "neo4j"], "size": ["S", "S"], "metric": ["load wall"] * 2,
+    ...                      "value": [2.0, 3.0], "unit": ["s", "s"], "target": ["", ""], "ratio": ["", ""]})
+    >>> side_by_side(long, ["embedded", "neo4j"]).astype(str).iloc[0].tolist()
+    ['S', 'load wall', 's', '', '2.0', '', '3.0', '', '1.5']
+    """
+    keys = ["size", "metric", "unit", "target"]
+    out = long[keys].drop_duplicates().reset_index(drop=True)
+    for kind in stores:
+        part = long[long["store"] == kind][[*keys, "value", "ratio"]]
+        out = out.merge(part.rename(columns={"value": kind, "ratio": f"{kind} ratio"}), on=keys, how="left")
+    if len(stores) == 2:
+        out["neo4j / embedded"] = (out["neo4j"] / out["embedded"]).round(2)
+    return out
 
 
 def _markdown(table: pd.DataFrame) -> str:
