@@ -273,3 +273,49 @@ def test_a_missing_offenders_file_is_a_problem_and_other_missing_files_are_named
     assert [(p.file, p.reason) for p in ds.problems] == [
         ("offenders.csv", "the data set has no offenders.csv; every other file refers to it")]
     assert {w.file for w in ds.warnings} == {"convictions.csv", "movements.csv", "exchanges.csv"}
+
+
+# --- a file that cannot be read does not bury the report ---------------------------------
+
+def _without_column(rows: list[dict[str, str]], column: str) -> list[dict[str, str]]:
+    return [{k: v for k, v in row.items() if k != column} for row in rows]
+
+
+@pytest.mark.parametrize("broken, how", [
+    ("offenders", "missing column"), ("offenders", "duplicate column"), ("movements", "missing column"),
+])
+def test_a_header_error_gives_one_summary_line_per_dependent_file(tmp_path: Path, broken: str, how: str) -> None:
+    rows = base()
+    # 40 more movements of O1, each with an exchange naming it: what a real data set looks like
+    rows["movements"] += [{**rows["movements"][0], "movement_id": f"MX{i}", "arrival_date": f"2022-01-{i + 1:02d}"}
+                          for i in range(28)]
+    rows["exchanges"] += [{**rows["exchanges"][0], "exchange_id": f"EX{i}", "movement_id": f"MX{i}"}
+                          for i in range(28)]
+    key = {"offenders": "risk_level", "movements": "to_state"}[broken]
+    tables: dict[str, list[dict[str, str]] | str] = dict(rows)
+    if how == "missing column":
+        tables[broken] = _without_column(rows[broken], key)
+    else:
+        header = ",".join([*rows[broken][0], key])
+        lines = [",".join([*r.values(), r[key]]) for r in rows[broken]]
+        tables[broken] = "\n".join([header, *lines]) + "\n"
+    ds = validate(write_dataset(tmp_path, tables, with_reference=True))
+    header_problem = (Problem(f"{broken}.csv", 1, key, "", f"missing required column {key}") if how == "missing column"
+                      else Problem(f"{broken}.csv", 1, key, key, "duplicate column in header"))
+    # Counted by hand from the rows above: every row that names the broken file, directly or through a row
+    # that could not load because of it.
+    n_movements, n_exchanges = len(rows["movements"]), len(rows["exchanges"])
+    expected = {
+        "offenders": [header_problem,
+                      Problem("convictions.csv", 0, "", "", "3 rows of convictions.csv refer to offenders.csv, "
+                                                            "which could not be read"),
+                      Problem("movements.csv", 0, "", "", f"{n_movements} rows of movements.csv refer to "
+                                                          "offenders.csv, which could not be read"),
+                      Problem("exchanges.csv", 0, "", "", f"{n_exchanges} rows of exchanges.csv refer to "
+                                                          "offenders.csv, which could not be read")],
+        "movements": [header_problem,
+                      Problem("exchanges.csv", 0, "", "", "30 rows of exchanges.csv refer to movements.csv, "
+                                                          "which could not be read")],
+    }[broken]
+    assert ds.problems == expected
+

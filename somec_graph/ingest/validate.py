@@ -154,16 +154,27 @@ def _parse(col: Column, value: str) -> Any:
     return value
 
 
+class _Unreadable(Exception):
+    """A cell refers to a table whose file could not be read at all (its header failed)."""
+
+
 class _Keys:
-    """Keys seen per table: which are valid, which were rejected (with line)."""
+    """Keys seen per table: which are valid, which were rejected (with line), which files were unreadable."""
 
     def __init__(self) -> None:
         self.valid: dict[str, dict[str, dict[str, Any]]] = {}
         self.rejected: dict[str, dict[str, int]] = {}
+        self.unreadable: set[str] = set()
+        # keys of rows rejected only for naming an unreadable file: whoever names them, names that file
+        self.orphaned: dict[str, dict[str, str]] = {}
 
     def check(self, table: str, key: Any, label: str) -> None:
         if key in self.valid.get(table, {}):
             return
+        if table in self.unreadable:
+            raise _Unreadable(table)
+        if key in self.orphaned.get(table, {}):
+            raise _Unreadable(self.orphaned[table][key])
         if key in self.rejected.get(table, {}):
             raise _Cell(f"refers to {label} {key}, which was rejected (line {self.rejected[table][key]})")
         raise _Cell(f"unknown {label}")
@@ -195,6 +206,7 @@ def _row_rules(table: Table, row: dict[str, Any], keys: _Keys) -> list[tuple[str
 def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
     read = _read(path, ds.problems)
     if read is None:
+        keys.unreadable.add(table.name)
         return
     header, records = read
     fname = path.name
@@ -204,19 +216,24 @@ def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
             ds.warnings.append(Problem(fname, 1, heading, "", "unknown column, ignored"))
         elif header.index(heading) != i:
             ds.problems.append(Problem(fname, 1, heading, heading, "duplicate column in header"))
+            keys.unreadable.add(table.name)
             return
     missing = [c for c in table.required if c not in header]
     for heading in missing:
         ds.problems.append(Problem(fname, 1, heading, "", f"missing required column {heading}"))
     if missing:
+        keys.unreadable.add(table.name)
         return
     positions = [(i, known[h]) for i, h in enumerate(header) if h in known]
     valid_keys = keys.valid.setdefault(table.name, {})
     rejected_keys = keys.rejected.setdefault(table.name, {})
     first_line: dict[str, int] = {}
     rows = ds.rows.setdefault(table.name, [])
+    # Rows that name a file which could not be read: one summary line per such file, not one per row.
+    orphans: dict[str, int] = {}
     for line, fields in records:
         errors: list[Problem] = []
+        unreadable: set[str] = set()
         if len(fields) != len(header):
             errors.append(Problem(fname, line, "", "", f"the row has {len(fields)} fields, the header {len(header)}"))
         row: dict[str, Any] = dict.fromkeys(known)  # optional columns absent from the file are missing values
@@ -237,24 +254,34 @@ def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
                                "state" if col.type == "state" else "offence code")
             except _Cell as reason:
                 errors.append(Problem(fname, line, col.name, value, str(reason)))
+            except _Unreadable as other:
+                unreadable.add(str(other))
         key = row[table.key]  # None if empty; the row has every known column
         if key is not None and key in first_line:
             errors.append(Problem(fname, line, table.key, str(key),
                                   f"duplicate {table.key} (first on line {first_line[key]})"))
-        if not errors:
+        if not errors and not unreadable:
             errors = [Problem(fname, line, col, _shown(row.get(col)), reason)
                       for col, reason in _row_rules(table, row, keys)]
+        for other in unreadable:
+            orphans[other] = orphans.get(other, 0) + 1
         if key is not None:
             first_line.setdefault(key, line)
-        if errors:
+        if errors or unreadable:
             ds.problems.extend(errors)
             ds.rejected_rows += 1
             if key is not None and key not in valid_keys:
-                rejected_keys.setdefault(key, line)
+                if errors:
+                    rejected_keys.setdefault(key, line)
+                else:
+                    keys.orphaned.setdefault(table.name, {}).setdefault(key, min(unreadable))
             continue
         row["_line"] = line
         valid_keys[key] = row
         rows.append(row)
+    for other, count in sorted(orphans.items()):
+        ds.problems.append(Problem(fname, 0, "", "", f"{count:,} row{'s' * (count != 1)} of {fname} refer to "
+                                                     f"{other}.csv, which could not be read"))
 
 
 def _shown(value: Any) -> str:
