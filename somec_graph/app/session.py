@@ -18,7 +18,7 @@ from ..access.roles import LOCAL_ADMIN, User
 from ..access.users import authenticate
 from ..config import load_settings
 from ..errors import AccessDenied, SomecGraphError
-from ..store import Store, open_store
+from ..store import Store, open_store, writer
 
 NO_DATA = ("No data loaded yet — load a data set on the Data page or run `somec-graph load seed_data`.")
 DATA_PAGE = "app_pages/5_data.py"
@@ -179,9 +179,30 @@ def last_resort() -> Iterator[None]:
                  "ask an administrator to check the dashboard's log.", icon=":material/error:")
 
 
+def wait_for_writer() -> None:
+    """While a load (or another change of the data) runs, say so and wait instead of reading a
+    half-written graph: a fragment checks every 2 s and reruns the page once it has finished."""
+    data_dir = get_store().settings.data_dir
+    if writer.current(data_dir) is None:
+        return
+
+    @st.fragment(run_every=2)
+    def waiting() -> None:
+        holder = writer.current(data_dir)
+        if holder is None:
+            st.rerun(scope="app")
+        else:
+            st.info(f"The data is being changed: {holder.sentence()}. The figures appear here as soon as it "
+                    "has finished.", icon=":material/hourglass_top:")
+
+    waiting()
+    st.stop()
+
+
 def require_data() -> DataState:
-    """The data state; an explained empty state (and a stop) when nothing is loaded."""
+    """The data state; an explained empty state (and a stop) when nothing is loaded or a load runs."""
     with guard():
+        wait_for_writer()
         state = data_state()
     if state.empty:
         st.info(NO_DATA, icon=":material/info:")

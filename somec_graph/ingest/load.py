@@ -22,7 +22,7 @@ from typing import Any
 
 from ..days import day_number
 from ..errors import AccessDenied
-from ..store import Store, cypher
+from ..store import Store, cypher, writer
 from ..vocab import QUALIFYING_GROUPS, risk_rank
 from .contract import TABLES, TABLES_BY_NAME, Table
 from .derive import Derived, derive_offender
@@ -175,7 +175,11 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) ->
     """
     if not store.user.is_admin:
         raise AccessDenied(f"Loading data needs the admin role; {store.user.name} is {store.user.role}.")
-    report = progress or (lambda step, done, total: None)
+    with writer.exclusive(store.settings.data_dir, store.user.name, "load"):
+        return _load(store, ds, progress or (lambda step, done, total: None))
+
+
+def _load(store: Store, ds: Dataset, report: Progress) -> LoadSummary:
     apply_schema(store)
     summary = LoadSummary(resumed=bool(store.run("load/meta")[0]["pending"]))
     affected: set[str] = set()
