@@ -16,9 +16,9 @@ from conftest import run_cli, write_dataset
 from datasets import base, expected_counts
 
 from somec_graph.config import load_settings
-from somec_graph.resources import CYPHER_DIR
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
+from somec_graph.resources import CYPHER_DIR
 from somec_graph.store import Store, embedded
 
 
