@@ -252,6 +252,19 @@ def whatif(window_days: int, as_of: str | None, fmt: str, notice_days: int, repl
 
 
 @cli.command()
+@click.option("--state", required=True, help="The receiving state, e.g. DE.")
+@analysis_options
+def queue(state: str, window_days: int, as_of: str | None, fmt: str) -> None:
+    """The work queue of a receiving state: arrivals it was never told of, with the request to make (SPEC §8)."""
+    from .analysis import queue as q
+
+    with _store() as store:
+        rows = q.queue(store, state, window_days=window_days, as_of=as_of)
+    _audit("queue", {"state": state, "window_days": window_days, "as_of": as_of}, len(rows))
+    emit(rows, fmt)
+
+
+@cli.command()
 @click.argument("offender_id")
 @analysis_options
 def journey(offender_id: str, window_days: int, as_of: str | None, fmt: str) -> None:
