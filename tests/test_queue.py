@@ -282,3 +282,15 @@ def test_cases_survive_reloads(no_cases: Store, tmp_path: Path) -> None:
     finally:
         _load(no_cases, tmp_path / "restored")
     assert _rows(queue.queue(no_cases, "DE"))[1][-1] == "requested"
+
+
+def test_exports_with_cases(no_cases: Store, tmp_path: Path) -> None:
+    from somec_graph.tools import export
+
+    cases.record_case(no_cases, "M-01", "requested", mechanism="ECRIS")
+    graph = export.export_graph(no_cases, tmp_path / "g.graphml", fmt="graphml")  # cases stay out
+    nodes = no_cases.run_text("MATCH (n) WHERE NOT n:Case AND NOT n:Meta RETURN count(n) AS n")[0]["n"]
+    assert graph["nodes"] == nodes
+    full = export.export_neo4j_import(no_cases, tmp_path / "import")  # the complete graph keeps them
+    assert full["nodes"] == nodes + 2  # the case and the Meta node
+    assert (tmp_path / "import" / "Case-ON-Movement.csv").read_text().count("M-01") == 1
