@@ -20,7 +20,8 @@ def test_benchmark_smoke_run(tmp_path: Path) -> None:
     rows = list(csv.DictReader(open(out / "bench.csv")))
     metrics = {r["metric"] for r in rows}
     assert {"load wall", "gaps matrix CLI warm", "gaps matrix in-process", "journey CLI (median of 20)",
-            "server peak RSS", "one-MERGE-per-row loader rows/s", "pandas script gap matrix"} <= metrics
+            "server peak RSS", "one-MERGE-per-row loader rows/s", "pandas script gap matrix",
+            "gaps matrix --whatif (all rules) CLI warm", "whatif CLI warm"} <= metrics
     pandas_row = next(r for r in rows if r["metric"] == "pandas script gap matrix")
     assert "same answer: True" in pandas_row["ratio"], "the pandas script and somec-graph disagree"
     assert (out / "bench.md").read_text().startswith("Benchmark of")
