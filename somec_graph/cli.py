@@ -7,13 +7,14 @@ stderr with a non-zero exit code (a traceback only with --debug).
 
 from __future__ import annotations
 
+import functools
 import json
 import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 import pandas as pd
@@ -26,6 +27,9 @@ from .errors import SomecGraphError
 from .output import FORMATS, render
 from .resources import APP_SCRIPT, SEED_DIR
 from .store import Store, cypher, embedded, open_store
+
+if TYPE_CHECKING:  # the analysis modules load lazily: start-up time counts for every command
+    from .analysis.policy import Policy
 
 err = Console(stderr=True, highlight=False, soft_wrap=True)
 MAX_PROBLEMS_SHOWN = 50
@@ -163,19 +167,40 @@ def analysis_options(f: Callable[..., Any]) -> Callable[..., Any]:
     return format_option(f)
 
 
+def policy_days_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option("--reply-days", type=int, default=10, show_default=True,
+                     help="What-if: days after an arrival before a hypothetical ECRIS reply is sent.")(f)
+    return click.option("--notice-days", type=int, default=10, show_default=True,
+                        help="What-if: days before a hypothetical notice, transfer or alert is sent.")(f)
+
+
+def whatif_options(f: Callable[..., Any]) -> Callable[..., Any]:
+    """--whatif RULE[,RULE...] with its days; the command receives `whatif`, a checked Policy or None (SPEC §7)."""
+    @functools.wraps(f)
+    def wrapper(*args: Any, whatif: str | None, notice_days: int, reply_days: int, **kwargs: Any) -> Any:
+        from .analysis.policy import policy
+
+        return f(*args, whatif=None if whatif is None else policy(whatif, notice_days, reply_days), **kwargs)
+
+    return click.option("--whatif", metavar="RULE[,RULE...]",
+                        help="Compute under hypothetical rules: ecris-complete, fd947-always, sis-high-risk, "
+                             "ecris-on-arrival (SPEC §7).")(policy_days_options(wrapper))
+
+
 @cli.group()
 def gaps() -> None:
-    """Information gaps between states (SPEC §4)."""
+    """Information gaps between states (SPEC §4), also under policy what-if rules (§7)."""
 
 
 @gaps.command("arrivals")
 @analysis_options
-def gaps_arrivals(window_days: int, as_of: str | None, fmt: str) -> None:
+@whatif_options
+def gaps_arrivals(window_days: int, as_of: str | None, fmt: str, whatif: Policy | None) -> None:
     """Was the receiving state told? One row per counted movement."""
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.arrivals(store, window_days=window_days, as_of=as_of), fmt)
+        emit(g.arrivals(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
 
 
 @gaps.command("matrix")
@@ -185,34 +210,62 @@ def gaps_arrivals(window_days: int, as_of: str | None, fmt: str) -> None:
 @click.option("--group", type=click.Choice(["violent", "sexual"]), help="Group of the conviction that sets lq.")
 @click.option("--min-risk", type=click.Choice(["low", "medium", "high", "very_high"]), help="Minimum risk level.")
 @click.option("--state", "states", multiple=True, help="Keep pairs with this state at either end (repeatable).")
+@whatif_options
 def gaps_matrix(window_days: int, as_of: str | None, fmt: str, date_from: str | None, date_to: str | None,
-                group: str | None, min_risk: str | None, states: tuple[str, ...]) -> None:
+                group: str | None, min_risk: str | None, states: tuple[str, ...], whatif: Policy | None) -> None:
     """Origin x destination gap matrix."""
     from .analysis import gaps as g
 
     with _store() as store:
         emit(g.matrix(store, window_days=window_days, as_of=as_of, date_from=date_from, date_to=date_to,
-                      group=group, min_risk=min_risk, states=states or None), fmt)
+                      group=group, min_risk=min_risk, states=states or None, whatif=whatif), fmt)
 
 
 @gaps.command("ecris")
 @analysis_options
-def gaps_ecris(window_days: int, as_of: str | None, fmt: str) -> None:
+@whatif_options
+def gaps_ecris(window_days: int, as_of: str | None, fmt: str, whatif: Policy | None) -> None:
     """Was the state of nationality told of a conviction abroad?"""
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.ecris(store, window_days=window_days, as_of=as_of), fmt)
+        emit(g.ecris(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
 
 
 @gaps.command("supervision")
 @analysis_options
-def gaps_supervision(window_days: int, as_of: str | None, fmt: str) -> None:
+@whatif_options
+def gaps_supervision(window_days: int, as_of: str | None, fmt: str, whatif: Policy | None) -> None:
     """Did supervision follow the offender (FD 947)?"""
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.supervision(store, window_days=window_days, as_of=as_of), fmt)
+        emit(g.supervision(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
+
+
+@cli.command()
+@analysis_options
+@policy_days_options
+def whatif(window_days: int, as_of: str | None, fmt: str, notice_days: int, reply_days: int) -> None:
+    """How many arrival gaps would each policy rule close? Each rule alone, then all (SPEC §7)."""
+    from .analysis import whatif as w
+
+    with _store() as store:
+        emit(w.summary(store, window_days=window_days, as_of=as_of, notice_days=notice_days,
+                       reply_days=reply_days), fmt)
+
+
+@cli.command()
+@click.option("--state", required=True, help="The receiving state, e.g. DE.")
+@analysis_options
+def queue(state: str, window_days: int, as_of: str | None, fmt: str) -> None:
+    """The work queue of a receiving state: arrivals it was never told of, with the request to make (SPEC §8)."""
+    from .analysis import queue as q
+
+    with _store() as store:
+        rows = q.queue(store, state, window_days=window_days, as_of=as_of)
+    _audit("queue", {"state": state, "window_days": window_days, "as_of": as_of}, len(rows))
+    emit(rows, fmt)
 
 
 @cli.command()

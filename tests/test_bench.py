@@ -22,7 +22,8 @@ def test_benchmark_smoke_run(tmp_path: Path, request: pytest.FixtureRequest) -> 
     rows = list(csv.DictReader(open(tmp_path / "bench" / "bench.csv")))
     metrics = {r["metric"] for r in rows}
     assert {"load wall", "gaps matrix CLI warm", "gaps matrix in-process", "journey CLI (median of 20)",
-            "server peak RSS", "one-MERGE-per-row loader rows/s", "pandas script gap matrix"} <= metrics
+            "server peak RSS", "one-MERGE-per-row loader rows/s", "pandas script gap matrix",
+            "gaps matrix --whatif (all rules) CLI warm", "whatif CLI warm"} <= metrics
     pandas_row = next(r for r in rows if r["metric"] == "pandas script gap matrix")
     for store in stores:
         assert pandas_row[store], f"no {store} figure"

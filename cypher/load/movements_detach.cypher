@@ -1,8 +1,8 @@
 // name: movements_detach
-// purpose: Remove the relationships a changed movement row defines (and derived ones), before they are merged again.
+// purpose: Remove the relationships a changed movement row defines (and derived ones), before they are merged again; the ON links of recorded cases (SPEC §8) stay.
 // params: keys - list of movement_id values
 // returns: nothing
 UNWIND $keys AS k
 MATCH (:Movement {movement_id: k})-[r]-(x)
-WHERE NOT x:Exchange
+WHERE NOT x:Exchange AND NOT x:Case
 DELETE r

@@ -14,6 +14,11 @@ it as `verify(data_dir, expected_head=...)`, which then reports a log that no
 longer contains that entry. Anyone who can write the file can also rebuild the
 whole chain with fresh hashes; only an externally recorded head catches that.
 
+An offender id never goes into the log in clear: `offender_key()` gives its
+keyed hash (HMAC-SHA256 with a random key kept owner-only in
+`<data_dir>/audit.key`, created on first use), so an erasure leaves nothing to
+scrub while an auditor holding the key can still check whether an id appears.
+
 Writers (the CLI and the dashboard, in several processes) take an exclusive
 `fcntl.flock` on `audit.lock` around read-last-entry-then-append, so entries
 never interleave and the chain never forks. Parameters whose key contains
@@ -30,9 +35,12 @@ from __future__ import annotations
 
 import fcntl
 import hashlib
+import hmac
 import json
 import math
 import os
+import secrets
+import stat
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time
@@ -46,6 +54,8 @@ if TYPE_CHECKING:  # pandas only when show() is called: record() runs on every C
 
 LOG_FILE = "audit.jsonl"
 LOCK_FILE = "audit.lock"
+KEY_FILE = "audit.key"
+KEY_BYTES = 32
 GENESIS = "0" * 64
 FIELDS = ("seq", "time", "user", "role", "action", "params", "rows", "prev", "hash")
 SENSITIVE = ("password", "passwd", "secret", "token")
@@ -225,6 +235,55 @@ def record(data_dir: Path | str, user: str, role: str, action: str, params: dict
         finally:
             os.close(fd)
     return {k: entry[k] for k in FIELDS}
+
+
+def offender_key(data_dir: Path | str, offender_id: str) -> str:
+    """The keyed hash that stands for `offender_id` in the log: HMAC-SHA256, hex.
+
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> k = offender_key(d, "OFF-1")
+    >>> len(k), k == offender_key(d, "OFF-1"), k == offender_key(d, "OFF-2"), "OFF-1" in k
+    (64, True, False, False)
+    """
+    return hmac.new(_hash_key(Path(data_dir)), offender_id.encode("utf-8"), hashlib.sha256).hexdigest()
+
+
+def _hash_key(folder: Path) -> bytes:
+    """The random key of `offender_key`, created owner-only on first use (atomically: two first
+    writers agree on one key, and no reader sees a half-written file)."""
+    path = folder / KEY_FILE
+    if not path.exists():
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        tmp = folder / f"{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}"
+        try:
+            fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            try:
+                os.write(fd, secrets.token_bytes(KEY_BYTES))
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            try:
+                os.link(tmp, path)  # fails if another writer was first: then its key is the key
+            except FileExistsError:
+                pass
+        except OSError as exc:
+            raise AuditError(f"Cannot create the audit key {path} ({exc.strerror}); "
+                             "check that the data folder is writable.") from None
+        finally:
+            tmp.unlink(missing_ok=True)
+    try:
+        info = path.stat()
+        key = path.read_bytes()
+    except OSError as exc:
+        raise AuditError(f"Cannot read the audit key {path} ({exc.strerror}).") from None
+    if info.st_mode & 0o077:
+        raise AuditError(f"The audit key {path} is open to other accounts (mode {stat.S_IMODE(info.st_mode):o}); "
+                         "make it owner-only with chmod 600.")
+    if len(key) != KEY_BYTES:
+        raise AuditError(f"The audit key {path} is damaged ({len(key)} bytes, not {KEY_BYTES}); "
+                         "restore it from a backup.")
+    return key
 
 
 def head(data_dir: Path | str) -> str:

@@ -6,7 +6,8 @@ aggregation (the gap matrix) runs inside the database; long listings are read
 as column lists and classified with `status()`.
 
 All functions take the store first and return pandas DataFrames with exactly
-the columns of SPEC §6, sorted by their key.
+the columns of SPEC §6, sorted by their key. Given `whatif=` (a
+`policy.Policy`), each computes its answer under those rules (SPEC §7).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from ..days import to_day, to_iso
 from ..errors import SomecGraphError
 from ..store import Store
 from ..vocab import QUALIFYING_GROUPS, RISK_LEVELS, STATUSES, risk_rank, state_code
+from .policy import Policy, statement
 
 NO_DAY = -1_000_000_000  # "no aware date" in column lists, which cannot hold nulls
 ARRIVAL_COLUMNS = ["movement_id", "offender_id", "from_state", "to_state", "arrival_date", "conviction_state",
@@ -101,7 +103,8 @@ def _frame(columns: dict[str, list[Any]], wanted: list[str], sort: list[str]) ->
     return frame.sort_values(sort, kind="stable").reset_index(drop=True)
 
 
-def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
+def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
+             whatif: Policy | None = None) -> pd.DataFrame:
     """One row per counted movement (SPEC §4.1), sorted by movement_id.
 
     Examples
@@ -112,34 +115,37 @@ def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = N
     store.user.require_detail("The arrivals list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
-    cols = store.run("gaps/arrivals", {"as_of": day})[0]
+    cols = store.run(*statement(store, "gaps/arrivals", {"as_of": day}, whatif))[0]
     cols["status"], cols["lag_days"] = _classified(cols, "arrival_day", day, window_days)
     return _frame(cols, ARRIVAL_COLUMNS, ["movement_id"])
 
 
-def ecris(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
+def ecris(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
+          whatif: Policy | None = None) -> pd.DataFrame:
     """One row per qualifying conviction abroad (SPEC §4.3), sorted by conviction_id."""
     store.user.require_detail("The ECRIS list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
-    cols = store.run("gaps/ecris", {"as_of": day})[0]
+    cols = store.run(*statement(store, "gaps/ecris", {"as_of": day}, whatif))[0]
     cols["status"], cols["lag_days"] = _classified(cols, "conviction_day", day, window_days, known=False)
     return _frame(cols, ECRIS_COLUMNS, ["conviction_id"])
 
 
-def supervision(store: Store, *, window_days: int = 30, as_of: str | int | None = None) -> pd.DataFrame:
+def supervision(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
+                whatif: Policy | None = None) -> pd.DataFrame:
     """One row per (movement, supervision running in another state) (SPEC §4.4)."""
     store.user.require_detail("The supervision list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
-    cols = store.run("gaps/supervision", {"as_of": day})[0]
+    cols = store.run(*statement(store, "gaps/supervision", {"as_of": day}, whatif))[0]
     cols["status"], cols["lag_days"] = _classified(cols, "arrival_day", day, window_days)
     return _frame(cols, SUPERVISION_COLUMNS, ["movement_id", "conviction_id"])
 
 
 def arrival_groups(store: Store, by: str = "pair", *, window_days: int = 30, as_of: str | int | None = None,
                    date_from: str | None = None, date_to: str | None = None, group: str | None = None,
-                   min_risk: str | None = None, states: Iterable[str] | None = None) -> pd.DataFrame:
+                   min_risk: str | None = None, states: Iterable[str] | None = None,
+                   whatif: Policy | None = None) -> pd.DataFrame:
     """Status counts per group, computed in the database, with gap_rate and median_lag_days.
 
     `by` is "pair" (columns from_state, to_state), "year" or "all"; filters as
@@ -159,7 +165,7 @@ def arrival_groups(store: Store, by: str = "pair", *, window_days: int = 30, as_
         "to_day": to_day(date_to, "The end date") if date_to else None,
         "grp": group, "min_risk": risk_rank(min_risk) if min_risk else None, "states": codes,
     }
-    rows = sorted(store.run("gaps/arrival_groups", params), key=lambda r: r["key"])
+    rows = sorted(store.run(*statement(store, "gaps/arrival_groups", params, whatif)), key=lambda r: r["key"])
     frame = pd.DataFrame(rows, columns=["key", "movements", *STATUSES, "unnotified_recent"])
     frame["gap_rate"] = pd.array([
         (r["late"] + r["unnotified"]) / (r["movements"] - r["pending"]) if r["movements"] - r["pending"] else None
@@ -176,7 +182,7 @@ def matrix(store: Store, **filters: Any) -> pd.DataFrame:
     """The gap matrix (SPEC §4.2): one row per (from_state, to_state), sorted by both.
 
     Takes the keyword filters of `arrival_groups` (window_days, as_of,
-    date_from, date_to, group, min_risk, states).
+    date_from, date_to, group, min_risk, states) and `whatif`.
     """
     frame = arrival_groups(store, "pair", **filters)[MATRIX_COLUMNS]
     return frame.sort_values(["from_state", "to_state"], kind="stable").reset_index(drop=True)

@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from ..analysis import gaps, networks, paths
+from ..analysis.policy import RULES
 from ..config import load_settings
 from ..ingest.contract import TABLES
 from ..ingest.load import Lookups, _props
@@ -260,6 +261,9 @@ def bench_size(label: str, offenders: int, work: Path, naive: bool, bench: Bench
         ("corridors --hops 3", ["corridors", "--hops", "3", "--format", "csv"], ""),
         ("network states", ["network", "states", "--format", "csv"], ""),
         ("network offenders (communities)", ["network", "offenders", "--format", "csv"], ""),
+        ("gaps matrix --whatif (all rules)", ["gaps", "matrix", "--whatif", ",".join(RULES), "--format", "csv"],
+         {"M": "<= 3"}.get(label, "")),
+        ("whatif", ["whatif", "--format", "csv"], {"M": "<= 10"}.get(label, "")),
     ]
     startup = [_timed(lambda: subprocess.run([sys.executable, "-c", "import somec_graph.cli"], check=True))[0]
                for _ in range(3)]

@@ -8,7 +8,9 @@ nationality (§4.3). For each movement and each supervision still running in
 another state: the earliest FD947 transfer (§4.4). A later "as of" date only
 hides events after it; since *aware* is the *earliest* event, "no aware on or
 before as_of" is simply `aware_day > as_of`, so every window and as-of is a
-cheap aggregation over these stored facts (see `analysis/gaps.py`).
+cheap aggregation over these stored facts (see `analysis/gaps.py`). The
+inputs of the policy what-if (SPEC §7) are added per movement by
+`whatif_inputs.py`.
 
 Days are whole days since 1970-01-01.
 """
@@ -19,6 +21,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..vocab import INFORMING_KINDS
+from .whatif_inputs import movement_inputs
+
+# Bumped whenever the facts stored here change: the next load re-derives a graph derived by an earlier version.
+FACTS_VERSION = 2
 
 
 @dataclass
@@ -34,8 +40,10 @@ def _earliest(days: list[int]) -> int | None:
     return min(days) if days else None
 
 
-def derive_offender(offender: dict[str, Any], out: Derived) -> None:
+def derive_offender(offender: dict[str, Any], out: Derived, schengen: frozenset[str] = frozenset()) -> None:
     """Append the derived facts of one offender (see `load._derive_inputs`) to `out`.
+
+    `schengen` holds the codes of the Schengen states (an input of SPEC §7).
 
     >>> out = Derived()
     >>> derive_offender({"offender_id": "O1", "nationality": "RO", "risk_rank": 3,
@@ -56,6 +64,8 @@ def derive_offender(offender: dict[str, Any], out: Derived) -> None:
     scope = sorted({c["state"] for c in convictions} | {m[k] for m in movements for k in ("from_state", "to_state")}
                    | {e[k] for e in exchanges for k in ("sender_state", "recipient_state")})
     out.offenders.append({"key": offender["offender_id"], "scope_states": scope})
+    ecris_aware = {c["id"]: _ecris_aware(c, nationality, exchanges) for c in convictions}
+    first_movement, first_pair = len(out.movements), len(out.supervision)
 
     for i, m in enumerate(movements):
         d, to = m["day"], m["to_state"]
@@ -92,15 +102,24 @@ def derive_offender(offender: dict[str, Any], out: Derived) -> None:
             out.supervision.append({"movement_id": m["id"], "conviction_id": c["id"],
                                     "facts": {"supervising_state": c["state"], "aware_day": _earliest(transfers)}})
 
+    inputs = movement_inputs(offender, movements, out.supervision[first_pair:], ecris_aware, schengen)
+    for row in out.movements[first_movement:]:
+        row["facts"].update(inputs[row["key"]])
+
     for c in convictions:
         counted = bool(c["qualifying"]) and c["state"] != nationality
-        aware = None
-        if counted:
-            aware = _earliest([
-                e["effective_day"] for e in exchanges
-                if e["mechanism"] == "ECRIS" and e["kind"] == "conviction_notice"
-                and e["sender_state"] == c["state"] and e["recipient_state"] == nationality
-                and (e["conviction_id"] == c["id"] or (e["conviction_id"] is None and e["sent_day"] >= c["day"]))
-            ])
-        out.convictions.append({"key": c["id"], "facts": {"ecris_counted": counted, "ecris_aware_day": aware,
+        out.convictions.append({"key": c["id"], "facts": {"ecris_counted": counted,
+                                                          "ecris_aware_day": ecris_aware[c["id"]],
                                                           "scope_states": scope}})
+
+
+def _ecris_aware(c: dict[str, Any], nationality: str, exchanges: list[dict[str, Any]]) -> int | None:
+    """SPEC §4.3: the earliest ECRIS notice of conviction `c` to the state of nationality (None if not counted)."""
+    if not c["qualifying"] or c["state"] == nationality:
+        return None
+    return _earliest([
+        e["effective_day"] for e in exchanges
+        if e["mechanism"] == "ECRIS" and e["kind"] == "conviction_notice"
+        and e["sender_state"] == c["state"] and e["recipient_state"] == nationality
+        and (e["conviction_id"] == c["id"] or (e["conviction_id"] is None and e["sent_day"] >= c["day"]))
+    ])

@@ -25,7 +25,7 @@ from ..errors import AccessDenied
 from ..store import Store, cypher, writer
 from ..vocab import QUALIFYING_GROUPS, risk_rank
 from .contract import TABLES, TABLES_BY_NAME, Table
-from .derive import Derived, derive_offender
+from .derive import FACTS_VERSION, Derived, derive_offender
 from .validate import Dataset
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
@@ -181,7 +181,9 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) ->
 
 def _load(store: Store, ds: Dataset, report: Progress) -> LoadSummary:
     apply_schema(store)
-    summary = LoadSummary(resumed=bool(store.run("load/meta")[0]["pending"]))
+    meta = store.run("load/meta")[0]
+    summary = LoadSummary(resumed=bool(meta["pending"]))
+    stale = meta["facts_version"] != FACTS_VERSION
     affected: set[str] = set()
     plans = []
     present = store.run("load/label_counts")[0]
@@ -190,10 +192,10 @@ def _load(store: Store, ds: Dataset, report: Progress) -> LoadSummary:
         summary.tables[table.name] = TableSummary()
         plans.append(_plan(store, table, ds, lookups, summary.resumed, summary.tables[table.name], affected,
                            present[table.name]))
-    if not any(p.new or p.merge for p in plans):
+    if not stale and not any(p.new or p.merge for p in plans):
         return summary
     # A changed offence group or agency state can change any offender's facts.
-    everything = summary.resumed or any((p.new or p.merge) and (p.table.reference or p.table.name == "agencies")
+    everything = summary.resumed or stale or any((p.new or p.merge) and (p.table.reference or p.table.name == "agencies")
                                         for p in plans)
     store.run("load/meta_begin", write=True)
     for plan in plans:
@@ -202,8 +204,8 @@ def _load(store: Store, ds: Dataset, report: Progress) -> LoadSummary:
         affected = {r["offender_id"] for r in store.run("derive/all_offenders")}
     summary.derived_offenders = derive(store, sorted(affected), report)
     latest = store.run("gaps/latest_event")[0]["day"]
-    store.run("load/meta_end", {"now": datetime.now(UTC).isoformat(timespec="seconds"), "latest_day": latest},
-              write=True)
+    store.run("load/meta_end", {"now": datetime.now(UTC).isoformat(timespec="seconds"), "latest_day": latest,
+                                "facts_version": FACTS_VERSION}, write=True)
     return summary
 
 
@@ -211,11 +213,12 @@ def derive(store: Store, offender_ids: list[str], report: Progress) -> int:
     """Recompute the derived facts of the given offenders (see derive.py)."""
     total = len(offender_ids)
     report("derived facts", 0, total)
+    schengen = frozenset(store.run("derive/schengen_states")[0]["codes"])
     for start in range(0, total, DERIVE_BATCH):
         ids = offender_ids[start:start + DERIVE_BATCH]
         out = Derived()
         for offender in _derive_inputs(store, ids):
-            derive_offender(offender, out)
+            derive_offender(offender, out, schengen)
         store.run("derive/clear_links", {"ids": ids}, write=True)
         batch = store.settings.batch_size
         store.write_batches("derive/movements", out.movements, batch)

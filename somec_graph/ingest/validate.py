@@ -254,8 +254,8 @@ def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
                                "state" if col.type == "state" else "offence code")
             except _Cell as reason:
                 errors.append(Problem(fname, line, col.name, value, str(reason)))
-            except _Unreadable as other:
-                unreadable.add(str(other))
+            except _Unreadable as file_of:
+                unreadable.add(str(file_of))
         key = row[table.key]  # None if empty; the row has every known column
         if key is not None and key in first_line:
             errors.append(Problem(fname, line, table.key, str(key),

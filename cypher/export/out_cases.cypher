@@ -1,0 +1,9 @@
+// name: out_cases
+// purpose: The relationships leaving the Case nodes with the given keys (their ON link to a movement), as column lists: start key, type, properties, end node label and end node key (the key property named by key_of for that label). For the Neo4j import export, admins only.
+// params: keys - list of case_key values; key_of - map of node label to its key property name
+// returns: starts, types, props, end_labels, ends
+UNWIND $keys AS k
+MATCH (a:Case {case_key: k})-[r]->(b)
+WITH k, r, b, head(labels(b)) AS label
+RETURN collect(k) AS starts, collect(type(r)) AS types, collect(properties(r)) AS props, collect(label) AS end_labels,
+  collect(b[$key_of[label]]) AS ends
