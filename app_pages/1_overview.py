@@ -5,6 +5,7 @@ No offender ids on this page: only counts, rates and corridors.
 
 import streamlit as st
 
+from somec_graph.access.disclosure import fewer_than, visible
 from somec_graph.app import captions, charts, downloads, filters, reads, session, style
 from somec_graph.vocab import RISK_LEVELS
 
@@ -22,6 +23,8 @@ with session.guard(), st.spinner("Computing the gaps ..."):
     mechanisms = reads.mechanisms(key, f.date_from, f.date_to, f.states, f.min_risk)
     offenders = reads.offenders_by_risk(key)
     names = dict(zip(*[reads.states(key)[c] for c in ("code", "name")]))
+min_cell = session.get_store().settings.min_cell
+hidden = int(matrix["suppressed"].sum()) if not matrix.empty else 0
 
 at_risk = offenders if not f.min_risk else offenders[
     offenders["risk_level"].map(RISK_LEVELS.index) >= RISK_LEVELS.index(f.min_risk)]
@@ -42,7 +45,7 @@ c5.metric("Unnotified (12 mo.)", style.fmt_int(kpis["unnotified_last_12_months"]
 
 who = captions.describe_filters(**f.caption_kwargs())["who"]
 st.markdown(captions.overview_caption(kpis, f.window_days, **f.caption_kwargs()))
-worst = captions.worst_state_caption(captions.worst_receiving_state(matrix), names, who)
+worst = captions.worst_state_caption(captions.worst_receiving_state(visible(matrix)), names, who)
 if worst:
     st.markdown(worst)
 
@@ -51,9 +54,13 @@ if matrix.empty:
             "the minimum risk level or clear the states in the sidebar.")
 else:
     st.subheader("Gap matrix: sending × receiving state")
-    st.caption("Each cell is one corridor; the darker, the larger the share of arrivals notified late or never. "
-               "Hover a cell for its numbers.")
-    st.altair_chart(charts.gap_heatmap(matrix, names), width="stretch")
+    st.caption("Each cell is one corridor; the darker, the larger the share of arrivals notified late or never, "
+               "and the paler, the fewer arrivals stand behind that share. Hover a cell for its numbers and the "
+               "95% interval of its rate.")
+    if hidden:
+        st.caption(f"Grey: {hidden} corridor{'s' * (hidden != 1)} counted from {fewer_than(min_cell)} arrivals, "
+                   "shown without a rate (disclosure control).")
+    st.altair_chart(charts.gap_heatmap(matrix, names, min_cell), width="stretch")
     st.download_button("Download the gap matrix (CSV)", downloads.safe_csv(matrix), "gap-matrix.csv", "text/csv",
                        icon=":material/download:", on_click=session.audit_download, args=("gap-matrix.csv",))
 
@@ -64,18 +71,19 @@ with left:
         st.info("No counted arrivals match these filters.")
     else:
         st.caption("Line: share notified late or never. Bars: number of counted arrivals.")
-        st.altair_chart(charts.trend_chart(trend), width="stretch")
+        st.altair_chart(charts.trend_chart(visible(trend)), width="stretch")
 with right:
     st.subheader("What the receiving state knew")
     if trend.empty:
         st.info("No counted arrivals match these filters.")
     else:
         st.caption("Share of arrivals per year by status.")
-        st.altair_chart(charts.status_mix_chart(trend), width="stretch")
+        st.altair_chart(charts.status_mix_chart(visible(trend)), width="stretch")
 
 left, right = st.columns(2)
 with left:
     st.subheader("Exchanges per mechanism")
+    mechanisms = visible(mechanisms)
     if mechanisms.empty:
         st.info("No information exchanges match the period, states and risk level chosen.")
     else:
@@ -87,7 +95,7 @@ with left:
         st.altair_chart(charts.mechanism_chart(mechanisms), width="stretch")
 with right:
     st.subheader("Corridors with the most gaps")
-    table = charts.corridor_table(matrix, names)
+    table = charts.corridor_table(visible(matrix), names)
     if table.empty:
         st.info("No corridors match these filters.")
     else:

@@ -31,6 +31,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SOMEC_IDLE_MINUTES", "60", "Minutes without use after which the embedded server stops itself; 0 keeps it running."),
     Setting("SOMEC_HEAP", "2g", "Java heap of the embedded server (e.g. 2g, 4g)."),
     Setting("SOMEC_BATCH_SIZE", "5000", "Rows per write transaction when loading."),
+    Setting("SOMEC_MIN_CELL", "5", "Smallest number of movements behind an aggregate a supervisor is shown; "
+                                   "smaller cells read 'fewer than N'."),
 )
 
 EMBEDDED_DATABASE = "somec"
@@ -47,6 +49,7 @@ class Settings:
     idle_minutes: int
     heap: str
     batch_size: int
+    min_cell: int
 
     @property
     def embedded(self) -> bool:
@@ -81,4 +84,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         idle_minutes=_int(env, "SOMEC_IDLE_MINUTES", 0),
         heap=heap,
         batch_size=_int(env, "SOMEC_BATCH_SIZE", 1),
+        min_cell=_int(env, "SOMEC_MIN_CELL", 1),
     )

@@ -7,6 +7,7 @@ with users always asks for a login), and removed afterwards.
 from __future__ import annotations
 
 import csv
+import json
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,6 +19,7 @@ from test_app import REPO, TIMEOUT, texts
 
 from somec_graph.access import audit, users
 from somec_graph.access.login import SESSION_IDLE_MINUTES
+from somec_graph.analysis import gaps
 from somec_graph.app.session import SESSION_KEY
 from somec_graph.resources import SEED_DIR
 from somec_graph.store import Store
@@ -140,3 +142,24 @@ def test_views_and_logins_are_in_an_intact_audit_log(with_users: Path) -> None:
     entries = audit.show(with_users, user="ana")
     assert {"login", "view"} <= set(entries["action"])
     assert audit.verify(with_users) == []
+
+
+def _heatmap_layers(at: AppTest) -> list[dict]:
+    specs = [json.loads(chart.proto.spec) for chart in at.get("vega_lite_chart")]
+    return next(s["layer"] for s in specs if "layer" in s and s["layer"][0]["mark"].get("type") == "rect")
+
+
+def test_supervisor_never_sees_a_rate_from_fewer_than_min_cell_arrivals(with_users: Path,
+                                                                         session_store: Store) -> None:
+    small = gaps.matrix(session_store).query("movements < 5")
+    assert len(small) > 10, "the seed data has small corridors to suppress"
+    at = login("sue")
+    assert not at.exception
+    assert any(f"Grey: {len(small)} corridors counted from fewer than 5 arrivals" in c.value for c in at.caption)
+    layers = _heatmap_layers(at)
+    assert len(layers) == 2 and layers[1]["mark"]["color"] == "#DDDDDD"
+    corridors = next(f.value for f in at.dataframe if "corridor" in f.value.columns)
+    assert (corridors["arrivals"] >= 5).all()
+    at = login("ana")  # analysts see every cell
+    assert not any(c.value.startswith("Grey:") for c in at.caption)
+    assert len(_heatmap_layers(at)) == 1

@@ -173,7 +173,10 @@ def test_charts_render_to_vega_specs() -> None:
                            "pending": [0, 0], "gap_rate": pd.array([0.7, 0.75], dtype="Float64"),
                            "median_lag_days": pd.array([40.0, None], dtype="Float64")})
     heat = charts.gap_heatmap(matrix, {"DE": "Germany"}).to_dict()
-    assert heat["encoding"]["x"]["field"] == "to_state" and heat["encoding"]["y"]["field"] == "from_state"
+    cells = heat["layer"][0]
+    assert cells["encoding"]["x"]["field"] == "to_state" and cells["encoding"]["y"]["field"] == "from_state"
+    assert cells["encoding"]["opacity"]["field"] == "closed"  # few arrivals behind a rate: a pale cell
+    assert len(heat["layer"]) == 1  # nothing suppressed
     yearly = matrix.rename(columns={"from_state": "year"}).drop(columns="to_state").assign(year=["2020", "2021"])
     assert charts.status_mix_chart(yearly).to_dict()["encoding"]["color"]["scale"]["range"] == \
         [style.STATUS_COLORS[s] for s in style.STATUS_ORDER]
@@ -196,3 +199,18 @@ def test_overview_caption_is_plain_language() -> None:
 @pytest.mark.parametrize("count, limit, big", [(500, 500, False), (501, 500, True), (3, 2, True)])
 def test_too_many_nodes(count: int, limit: int, big: bool) -> None:
     assert network.too_many_nodes(count, limit) is big
+
+
+def test_heatmap_greys_out_suppressed_cells_and_gives_intervals() -> None:
+    matrix = pd.DataFrame({"from_state": ["RO", "PL"], "to_state": ["DE", "DE"], "movements": [10, None],
+                           "known": [1, None], "notified": [2, None], "late": [3, None], "unnotified": [4, None],
+                           "pending": [0, None], "gap_rate": [0.7, None], "median_lag_days": [40.0, None],
+                           "suppressed": [False, True]}).convert_dtypes()  # as access.disclosure leaves it
+    heat = charts.gap_heatmap(matrix, min_cell=5).to_dict()
+    datasets = heat["datasets"]
+    shown = datasets[heat["layer"][0]["data"]["name"]]
+    hidden = datasets[heat["layer"][1]["data"]["name"]]
+    assert [r["from_state"] for r in shown] == ["RO"] and shown[0]["interval"] == "40%–89%"  # 7 of 10, Wilson
+    assert hidden == [{"from_state": "PL", "to_state": "DE", "sending": "PL", "receiving": "DE",
+                       "arrivals": "fewer than 5"}]
+    assert heat["layer"][1]["mark"]["color"] == "#DDDDDD"

@@ -17,28 +17,69 @@ def _status_scale(statuses: Iterable[str] = STATUS_ORDER) -> alt.Scale:
     return alt.Scale(domain=statuses, range=[STATUS_COLORS[s] for s in statuses])
 
 
-def gap_heatmap(matrix: pd.DataFrame, names: Mapping[str, str] | None = None) -> alt.Chart:
-    """Origin (rows) × destination (columns) heatmap of the gap rate, one cell per corridor."""
+def wilson_interval(gaps: int, n: int, z: float = 1.96) -> tuple[float, float] | None:
+    """95% Wilson interval of a rate of `gaps` in `n`: how sure a cell's gap rate is.
+
+    >>> [round(x, 2) for x in wilson_interval(2, 2)], [round(x, 2) for x in wilson_interval(50, 100)]
+    ([0.34, 1.0], [0.4, 0.6])
+    """
+    if n <= 0:
+        return None
+    p, d = gaps / n, 1 + z * z / n
+    centre, half = (p + z * z / (2 * n)) / d, z * ((p * (1 - p) / n + z * z / (4 * n * n)) ** 0.5) / d
+    return max(0.0, centre - half), min(1.0, centre + half)
+
+
+def gap_heatmap(matrix: pd.DataFrame, names: Mapping[str, str] | None = None,
+                min_cell: int | None = None) -> alt.LayerChart:
+    """Origin (rows) × destination (columns) heatmap of the gap rate, one cell per corridor.
+
+    How many arrivals stand behind a rate shows twice: cells with few are pale (opacity grows with
+    the number of arrivals whose window has closed) and the tooltip gives the 95% interval, so a
+    2-arrival corridor never looks like the worst one. Rows marked `suppressed` (disclosure
+    control, `access/disclosure.py`) are grey and read "fewer than `min_cell`".
+    """
     names = names or {}
     data = matrix.copy()
-    data["gap_rate"] = data["gap_rate"].astype("float64")
-    data["median_lag_days"] = data["median_lag_days"].astype("float64")
+    if "suppressed" not in data:
+        data["suppressed"] = False
     data["sending"] = [f"{c} {names.get(c, '')}".strip() for c in data["from_state"]]
     data["receiving"] = [f"{c} {names.get(c, '')}".strip() for c in data["to_state"]]
-    data["gaps"] = data["late"] + data["unnotified"]
-    return alt.Chart(data).mark_rect(stroke="white", strokeWidth=0.5).encode(
-        x=alt.X("to_state:N", title="Receiving state", sort="ascending",
-                axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False)),
-        y=alt.Y("from_state:N", title="Sending state", sort="ascending", axis=alt.Axis(labelOverlap=False)),
+    shown = data[~data["suppressed"]].copy()
+    for column in ("gap_rate", "median_lag_days"):
+        shown[column] = shown[column].astype("float64")
+    shown["gaps"] = (shown["late"] + shown["unnotified"]).astype(int)
+    shown["closed"] = (shown["movements"] - shown["pending"]).astype(int)
+    intervals = [wilson_interval(g, n) for g, n in zip(shown["gaps"], shown["closed"])]
+    shown["interval"] = [f"{i[0]:.0%}–{i[1]:.0%}" if i else "" for i in intervals]
+    hidden = data[data["suppressed"]].assign(arrivals=f"fewer than {min_cell}")
+    x = alt.X("to_state:N", title="Receiving state", sort="ascending",
+              axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False))
+    y = alt.Y("from_state:N", title="Sending state", sort="ascending", axis=alt.Axis(labelOverlap=False))
+    cells = alt.Chart(shown).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=x, y=y,
         color=alt.Color("gap_rate:Q", title="Gap rate", scale=alt.Scale(domain=[0, 1], range=GAP_RATE_RANGE),
                         legend=alt.Legend(format=".0%")),
+        opacity=alt.Opacity("closed:Q", title="Arrivals behind the rate",
+                            scale=alt.Scale(type="log", domain=[1, max(int(shown["closed"].max() or 1), 2)],
+                                            range=[0.3, 1]), legend=None),
         tooltip=[alt.Tooltip("sending:N", title="From"), alt.Tooltip("receiving:N", title="To"),
                  alt.Tooltip("movements:Q", title="Arrivals", format=","),
                  alt.Tooltip("gap_rate:Q", title="Gap rate", format=".0%"),
+                 alt.Tooltip("interval:N", title="95% interval"),
                  alt.Tooltip("gaps:Q", title="Late or never", format=","),
                  alt.Tooltip("unnotified:Q", title="Never notified", format=","),
                  alt.Tooltip("median_lag_days:Q", title="Median lag (days)", format=".0f")],
-    ).properties(height=80 + 17 * data["from_state"].nunique())  # Streamlit fits the axes into this height
+    )
+    layers = [cells]
+    if not hidden.empty:
+        layers.append(alt.Chart(hidden[["from_state", "to_state", "sending", "receiving", "arrivals"]]).mark_rect(
+            stroke="white", strokeWidth=0.5, color="#DDDDDD").encode(
+            x=x, y=y, tooltip=[alt.Tooltip("sending:N", title="From"), alt.Tooltip("receiving:N", title="To"),
+                               alt.Tooltip("arrivals:N", title="Arrivals")]))
+    # alt.layer() is typed as possibly a FacetChart (for faceted layers); these are not faceted.
+    # Streamlit fits the axes into the height.
+    return alt.LayerChart(layer=layers).properties(height=80 + 17 * data["from_state"].nunique())
 
 
 def trend_chart(yearly: pd.DataFrame) -> alt.LayerChart:

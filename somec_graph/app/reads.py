@@ -10,7 +10,14 @@ import networkx as nx
 import pandas as pd
 import streamlit as st
 
+from ..access import disclosure
 from .session import get_store
+
+
+def for_viewer(frame: pd.DataFrame, counts: list[str]) -> pd.DataFrame:
+    """An aggregate under disclosure control for the signed-in user (supervisors: small cells suppressed)."""
+    store = get_store()
+    return disclosure.suppress(frame, counts, store.user, min_cell=store.settings.min_cell)
 
 # --- filters ----------------------------------------------------------------------
 
@@ -53,21 +60,21 @@ def overview(data_key: str, filters: tuple) -> dict[str, Any]:
 def gap_matrix(data_key: str, filters: tuple) -> pd.DataFrame:
     from ..analysis import gaps
 
-    return gaps.matrix(get_store(), **_filters(filters).gap_kwargs())
+    return for_viewer(gaps.matrix(get_store(), **_filters(filters).gap_kwargs()), ["movements"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def yearly(data_key: str, filters: tuple) -> pd.DataFrame:
     from ..analysis import gaps
 
-    return gaps.yearly(get_store(), **_filters(filters).gap_kwargs())
+    return for_viewer(gaps.yearly(get_store(), **_filters(filters).gap_kwargs()), ["movements"])
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def mechanisms(data_key: str, date_from: str | None, date_to: str | None, states: tuple[str, ...],
                min_risk: str | None) -> pd.DataFrame:
     params = {"date_from": date_from, "date_to": date_to, "states": list(states) or None, "min_risk": min_risk}
-    return get_store().frame("queries/exchanges_by_mechanism", params)
+    return for_viewer(get_store().frame("queries/exchanges_by_mechanism", params), ["offenders"])
 
 
 # --- cached reads: reference and offenders ------------------------------------------
