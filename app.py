@@ -23,8 +23,10 @@ session.account_sidebar()
 PAGES = {
     "Supervisors": [
         st.Page(PAGES_DIR / "1_overview.py", title="Overview", icon=":material/dashboard:", default=True),
+        st.Page(PAGES_DIR / "6_what_if.py", title="What if", icon=":material/rule:", url_path="what_if"),
     ],
     "Analysts": [
+        st.Page(PAGES_DIR / "7_work_queue.py", title="Work queue", icon=":material/inbox:", url_path="work_queue"),
         st.Page(PAGES_DIR / "2_movement_explorer.py", title="Movement explorer", icon=":material/route:",
                 url_path="movement_explorer"),
         st.Page(PAGES_DIR / "3_networks.py", title="Networks", icon=":material/hub:", url_path="networks"),

@@ -29,11 +29,12 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ensure_seed
+from conftest import ensure_seed, run_cli
 from test_app_login import seed_offenders_involving
 
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
+from somec_graph.resources import SEED_DIR
 from somec_graph.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -261,10 +262,19 @@ def _data(v: Visit) -> None:
     v.page.get_by_text("Loaded:").wait_for(timeout=RENDER_TIMEOUT_MS)
 
 
+def _what_if(v: Visit) -> None:
+    v.page.locator('[data-testid="stMetric"]').nth(3).wait_for(timeout=RENDER_TIMEOUT_MS)
+    _charts(v, 2)  # before/after per year, gaps closed per corridor
+
+
+def _work_queue(v: Visit) -> None:
+    v.page.locator('[data-testid="stDataFrame"]').first.wait_for(timeout=RENDER_TIMEOUT_MS)
+
+
 # The default page (Overview) is served at the root URL: Streamlit ignores its url_path.
 PAGES = [("", "1-overview", _overview), ("movement_explorer", "2-movement-explorer", _explorer),
          ("networks", "3-networks", _networks), ("query_console", "4-query-console", _console),
-         ("data", "5-data", _data)]
+         ("data", "5-data", _data), ("what_if", "9-what-if", _what_if), ("work_queue", "10-work-queue", _work_queue)]
 
 
 @pytest.mark.parametrize("path, name, ready", PAGES, ids=[p[1][2:] for p in PAGES])
@@ -397,3 +407,33 @@ def test_login_roles_and_jurisdiction_in_the_browser(visit: Visit, with_users: N
         other.check_clean()
     finally:
         other.close()
+
+
+def test_an_analyst_records_a_case_that_survives_a_reload(visit: Visit, with_users: None,
+                                                          session_store: Store) -> None:
+    from somec_graph.analysis import queue
+
+    _sign_in(visit, "ana")
+    _overview(visit)
+    visit.page.get_by_role("link", name="Work queue").click()
+    grid = visit.page.locator('[data-testid="stDataFrame"]').first
+    grid.wait_for(timeout=RENDER_TIMEOUT_MS)
+    visit.settle()
+    first = queue.queue(session_store, "DE").iloc[0]
+    box = grid.bounding_box()
+    assert box is not None
+    grid.click(position={"x": 12, "y": 52})  # the first row's selection cell (the grid is a canvas)
+    visit.page.get_by_text(f"{first['offender_id']}: arrived in Germany").wait_for(timeout=RENDER_TIMEOUT_MS)
+    form = visit.page.locator('[data-testid="stForm"]')
+    form.get_by_text("requested", exact=True).click()
+    form.locator('[data-testid="stSelectbox"]').first.click()
+    visit.page.get_by_role("option", name="ECRIS", exact=True).click()
+    form.get_by_role("button", name="Record").click()
+    visit.page.get_by_text(f"Case recorded on {first['movement_id']}: requested").wait_for(
+        timeout=RENDER_TIMEOUT_MS)
+    visit.screenshot("11-work-queue-case-recorded")
+    visit.check_clean()
+    # a reload of the same data keeps the case (and changes no answer)
+    assert run_cli("load", str(SEED_DIR)).returncode == 0
+    again = queue.queue(session_store, "DE").set_index("movement_id")
+    assert again.loc[first["movement_id"], "case_status"] == "requested"

@@ -70,3 +70,29 @@ def worst_state_caption(worst: Mapping[str, Any] | None, names: Mapping[str, str
     return (f"Receiving state told least often: of {fmt_int(worst['arrivals'])} arrivals of offenders convicted of "
             f"{who} into {name} ({worst['state']}), {fmt_pct(worst['rate'])} were notified late or never "
             f"({fmt_int(worst['never'])} never).")
+
+
+# --- the What-if page ---------------------------------------------------------------
+
+# What each rule (SPEC §7) would have the states do, in words for a supervisor.
+RULE_WORDS = {
+    "ecris-complete": "every conviction abroad were notified to the state of nationality through ECRIS within "
+                      "{notice} days",
+    "fd947-always": "supervision were always transferred through FD 947 within {notice} days of arrival",
+    "sis-high-risk": "every high-risk offender's conviction were followed by an SIS alert to the Schengen states "
+                     "within {notice} days",
+    "ecris-on-arrival": "every detected arrival were checked through ECRIS (answered within {reply} days)",
+}
+
+
+def whatif_sentence(rules: Sequence[str], gaps_before: int, gaps_after: int, *, notice_days: int,
+                    reply_days: int) -> str:
+    """The what-if result in one sentence.
+
+    >>> whatif_sentence(["ecris-on-arrival"], 200, 150, notice_days=10, reply_days=10)
+    'If every detected arrival were checked through ECRIS (answered within 10 days), 50 of 200 gaps (25%) would close.'
+    """
+    what = " and ".join(RULE_WORDS[r].format(notice=notice_days, reply=reply_days) for r in rules)
+    closed = gaps_before - gaps_after
+    share = f" ({closed / gaps_before:.0%})" if gaps_before else ""
+    return f"If {what}, {closed:,} of {gaps_before:,} gaps{share} would close."

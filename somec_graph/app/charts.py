@@ -184,3 +184,53 @@ def journey_timeline(journey: pd.DataFrame, as_of: str | None = None) -> alt.Cha
                  alt.Tooltip("arrival_date:N", title="Arrived"), alt.Tooltip("stay:N", title="Stayed"),
                  alt.Tooltip("what:N", title="Receiving state"), alt.Tooltip("lag:N", title="Told after")],
     ).properties(height=70 + 36 * data["to_state"].nunique())  # Streamlit fits axes into this height too
+
+
+# --- the What-if page ---------------------------------------------------------------
+
+def before_after_trend(before: pd.DataFrame, after: pd.DataFrame) -> alt.Chart:
+    """Gap rate per arrival year without and with the rules, on one chart."""
+    both = pd.concat([before.assign(data="as recorded"), after.assign(data="with the rules")])
+    both = both.assign(year=both["year"].astype(str), gap_rate=both["gap_rate"].astype("float64"))
+    return alt.Chart(both[["year", "gap_rate", "movements", "data"]]).mark_line(point=True, strokeWidth=3).encode(
+        x=alt.X("year:O", title="Arrival year", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("gap_rate:Q", title="Gap rate", scale=alt.Scale(domain=[0, 1]), axis=alt.Axis(format=".0%")),
+        color=alt.Color("data:N", title=None, scale=alt.Scale(domain=["as recorded", "with the rules"],
+                                                              range=[STATUS_COLORS["unnotified"], "#0072B2"])),
+        strokeDash=alt.StrokeDash("data:N", legend=None, scale=alt.Scale(domain=["as recorded", "with the rules"],
+                                                                         range=[[1, 0], [6, 3]])),
+        tooltip=[alt.Tooltip("year:O", title="Year"), alt.Tooltip("data:N", title="Data"),
+                 alt.Tooltip("gap_rate:Q", title="Gap rate", format=".0%"),
+                 alt.Tooltip("movements:Q", title="Arrivals", format=",")],
+    ).properties(height=280)
+
+
+def gaps_closed(before: pd.DataFrame, after: pd.DataFrame) -> pd.DataFrame:
+    """Per corridor: gaps (late or never) as recorded and with the rules, and how many close.
+
+    >>> cols = ["from_state", "to_state", "movements", "late", "unnotified"]
+    >>> b = pd.DataFrame([["RO", "DE", 10, 3, 4]], columns=cols)
+    >>> gaps_closed(b, b.assign(late=1, unnotified=1))[["gaps_before", "gaps_after", "closed"]].iloc[0].tolist()
+    [7, 2, 5]
+    """
+    keys = ["from_state", "to_state"]
+    b = before.assign(gaps_before=before["late"] + before["unnotified"])[[*keys, "movements", "gaps_before"]]
+    a = after.assign(gaps_after=after["late"] + after["unnotified"])[[*keys, "gaps_after"]]
+    out = b.merge(a, on=keys, how="left")
+    out["closed"] = out["gaps_before"] - out["gaps_after"]
+    return out
+
+
+def gaps_closed_heatmap(closed: pd.DataFrame) -> alt.Chart:
+    """Origin × destination: how many of each corridor's gaps the rules would close."""
+    return alt.Chart(closed).mark_rect(stroke="white", strokeWidth=0.5).encode(
+        x=alt.X("to_state:N", title="Receiving state", sort="ascending",
+                axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False)),
+        y=alt.Y("from_state:N", title="Sending state", sort="ascending", axis=alt.Axis(labelOverlap=False)),
+        color=alt.Color("closed:Q", title="Gaps closed", scale=alt.Scale(scheme="blues")),
+        tooltip=[alt.Tooltip("from_state:N", title="From"), alt.Tooltip("to_state:N", title="To"),
+                 alt.Tooltip("movements:Q", title="Arrivals", format=","),
+                 alt.Tooltip("gaps_before:Q", title="Gaps as recorded", format=","),
+                 alt.Tooltip("gaps_after:Q", title="Gaps with the rules", format=","),
+                 alt.Tooltip("closed:Q", title="Closed", format=",")],
+    ).properties(height=80 + 17 * closed["from_state"].nunique())
