@@ -163,3 +163,20 @@ def test_supervisor_never_sees_a_rate_from_fewer_than_min_cell_arrivals(with_use
     at = login("ana")  # analysts see every cell
     assert not any(c.value.startswith("Grey:") for c in at.caption)
     assert len(_heatmap_layers(at)) == 1
+
+
+def test_supervisor_gets_aggregate_queries_under_disclosure_control(with_users: Path,
+                                                                   session_store: Store) -> None:
+    full = session_store.frame("queries/top_corridors", {"date_from": None, "date_to": None, "limit": 500})
+    assert (full["offenders"] < 5).any() and (full["offenders"] >= 5).any()
+    at = login("sue")
+    at.switch_page(str(PAGES / "4_query_console.py")).run()
+    at.selectbox(key="console_query").set_value("top_corridors").run()
+    at.number_input(key="console_top_corridors_limit").set_value(500)
+    at.button(key="FormSubmitter:console_form-Run query").click().run()
+    assert not at.exception
+    shown = at.dataframe[0].value
+    small = shown[shown["suppressed"]]
+    assert len(small) == int((full["offenders"] < 5).sum())
+    assert small["offenders"].isna().all() and small["movements"].isna().all()  # no count, no rate
+    assert (shown.loc[~shown["suppressed"], "offenders"] >= 5).all()

@@ -4,6 +4,7 @@
 // param: date_from date = null - start of the period, inclusive
 // param: date_to date = null - end of the period, inclusive
 // access: aggregate - no offender ids; every role may run it
+// cells: sent, received - the columns that count people or movements
 // returns: agency_id, name, state, kind, sent, received
 MATCH (a:Agency)
 WHERE $state IS NULL OR a.state = $state

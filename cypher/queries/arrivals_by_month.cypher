@@ -4,6 +4,7 @@
 // param: date_from date = null - first arrival date, inclusive
 // param: date_to date = null - last arrival date, inclusive
 // access: aggregate - no offender ids; every role may run it
+// cells: arrivals - the columns that count people or movements
 // returns: month, arrivals, offenders, counted
 MATCH (m:Movement)
 WHERE ($state IS NULL OR m.to_state = $state)

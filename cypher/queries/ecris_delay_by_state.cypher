@@ -3,6 +3,7 @@
 // param: date_from date = null - first conviction date, inclusive
 // param: date_to date = null - last conviction date, inclusive
 // access: aggregate - no offender ids; every role may run it
+// cells: notices - the columns that count people or movements
 // returns: sending_state, notices, avg_delay_days, min_delay_days, max_delay_days
 MATCH (e:Exchange)-[:CONCERNS]->(c:Conviction)
 WHERE e.mechanism = 'ECRIS' AND e.kind = 'conviction_notice'

@@ -5,6 +5,7 @@
 // param: states strings = null - comma-separated state codes: exchanges sent from or to any of them
 // param: min_risk string = null - minimum risk level of the offender: low, medium, high or very_high
 // access: aggregate - no offender ids; every role may run it
+// cells: offenders - the columns that count people or movements
 // returns: mechanism, name, exchanges, informing, offenders
 MATCH (e:Exchange)-[:VIA]->(m:Mechanism)
 MATCH (e)-[:ABOUT]->(o:Offender)

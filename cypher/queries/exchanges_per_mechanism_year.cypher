@@ -2,6 +2,7 @@
 // purpose: Exchanges per mechanism and year sent: how many, about how many offenders, and the average days in transit (received minus sent, where received is known).
 // param: kind string = null - only exchanges of this kind (conviction_notice, risk_notice, alert, supervision_transfer, request, reply)
 // access: aggregate - no offender ids; every role may run it
+// cells: offenders - the columns that count people or movements
 // returns: mechanism, year, exchanges, offenders, avg_transit_days
 MATCH (e:Exchange)
 WHERE $kind IS NULL OR e.kind = $kind

@@ -4,6 +4,7 @@
 // param: date_to date = null - last arrival date, inclusive
 // param: limit int = 20 - how many rows
 // access: aggregate - no offender ids; every role may run it
+// cells: offenders - the columns that count people or movements
 // returns: from_state, to_state, offenders, movements
 MATCH (m:Movement)
 WHERE ($date_from IS NULL OR m.arrival_date >= $date_from)

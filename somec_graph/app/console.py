@@ -11,7 +11,9 @@ import pandas as pd
 from neo4j.graph import Node, Relationship
 from neo4j.graph import Path as GraphPath
 
+from ..access import disclosure
 from ..store import cypher
+from .reads import for_viewer
 from .session import audit_event, get_store
 
 # --- the query console --------------------------------------------------------------
@@ -79,4 +81,7 @@ def run_console_query(text: str, params: dict[str, Any], statement: cypher.State
     audit_event("query", {"name": statement.short_name if statement else "free text", "params": params}, len(records))
     graph = nx.MultiDiGraph()
     rows = [{k: _cell(rec[k], graph) for k in keys} for rec in records]
-    return QueryResult(pd.DataFrame(rows, columns=keys), graph)
+    frame = pd.DataFrame(rows, columns=keys)
+    if statement is not None and statement.cells and disclosure.applies_to(get_store().user):
+        frame = for_viewer(frame, list(statement.cells))
+    return QueryResult(frame, graph)

@@ -7,11 +7,14 @@ Every file starts with a header of `//` comment lines:
     // param: state string - receiving state (ISO alpha-2), e.g. DE
     // param: limit int = 20 - how many rows
     // access: aggregate - no offender ids; every role may run it
+    // cells: count - the columns that count people or movements (disclosure control)
     // returns: kind, name, count
 
 `access` is `aggregate` (no offender-level rows: supervisors may run it) or
 `offenders` (the default: refused to supervisors, and the statement must
-filter on `$scope`, the analyst's jurisdiction, which the store adds).
+filter on `$scope`, the analyst's jurisdiction, which the store adds). An
+aggregate names in `cells` the columns that count people or movements: a
+supervisor sees a row with any of them under SOMEC_MIN_CELL suppressed.
 `param` lines give NAME TYPE [= DEFAULT] - HELP, with TYPE one of string, int,
 float, date, bool, strings (a comma-separated list). Named analyst queries live
 in `cypher/queries/`; the statements the program itself runs live beside them.
@@ -67,6 +70,7 @@ class Statement:
     returns: tuple[str, ...] = ()
     params: tuple[Param, ...] = field(default_factory=tuple)
     access: str = "offenders"
+    cells: tuple[str, ...] = ()
 
     @property
     def short_name(self) -> str:
@@ -110,10 +114,13 @@ def parse(name: str, text: str) -> Statement:
     if header.get("name") != name.rsplit("/", 1)[-1]:
         raise QueryError(f"{name}.cypher must start with '// name: {name.rsplit('/', 1)[-1]}'.")
     returns = tuple(c.strip() for c in header.get("returns", "").split(",") if c.strip())
+    cells = tuple(c.strip() for c in header.get("cells", "").split(" - ")[0].split(",") if c.strip())
+    if set(cells) - set(returns):
+        raise QueryError(f"{name}.cypher: cells {', '.join(sorted(set(cells) - set(returns)))} are not returned.")
     access = header.get("access", "offenders").split(" ", 1)[0]
     if access not in ("aggregate", "offenders"):
         raise QueryError(f"{name}.cypher: access must be aggregate or offenders, not {access!r}.")
-    return Statement(name, text, header.get("purpose", ""), returns, tuple(params), access)
+    return Statement(name, text, header.get("purpose", ""), returns, tuple(params), access, cells)
 
 
 @cache
