@@ -141,7 +141,8 @@ def co_offenders(store: Store) -> nx.Graph:
     nx.Graph
         Nodes are the offenders with at least one co-defendant (attributes
         ``nationality, risk_level``); an edge's ``cases`` is the sorted list of
-        case ids the two share and ``weight`` its length.
+        case ids the two share and ``weight`` its length. The graph attribute
+        ``case_dates`` maps each case id to its (first) conviction date.
 
     Examples
     --------
@@ -151,10 +152,11 @@ def co_offenders(store: Store) -> nx.Graph:
     """
     store.user.require_detail("The co-offender network")
     members: dict[str, list[str]] = defaultdict(list)
-    G = nx.Graph()
+    G = nx.Graph(case_dates={})
     for r in store.run("networks/co_offenders"):
         G.add_node(r["offender_id"], nationality=r["nationality"], risk_level=r["risk_level"])
         members[r["case_id"]].append(r["offender_id"])
+        G.graph["case_dates"][r["case_id"]] = r["case_date"]
     for case_id in sorted(members):
         ids = sorted(set(members[case_id]))
         for i, a in enumerate(ids):

@@ -143,3 +143,18 @@ def journey_timeline(journey: pd.DataFrame, as_of: str | None = None) -> alt.Cha
                  alt.Tooltip("arrival_date:N", title="Arrived"), alt.Tooltip("stay:N", title="Stayed"),
                  alt.Tooltip("what:N", title="Receiving state"), alt.Tooltip("lag:N", title="Told after")],
     ).properties(height=70 + 36 * data["to_state"].nunique())  # Streamlit fits axes into this height too
+
+
+def period_timeline(counts: pd.DataFrame, current: str | None) -> alt.Chart:
+    """Movements per period as bars, the `current` period marked (the others faded).
+
+    `counts` has columns period and movements (see periods.per_period); `current` is a period label
+    or None for all.
+    """
+    data = counts.assign(now=[current is None or p == current for p in counts["period"]])
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-60, labelOverlap=True)),
+        y=alt.Y("movements:Q", title="Movements"),
+        color=alt.condition("datum.now", alt.value(STATUS_COLORS["notified"]), alt.value("#DDDDDD")),
+        tooltip=[alt.Tooltip("period:O", title="Period"), alt.Tooltip("movements:Q", title="Movements", format=",")],
+    ).properties(height=150)
