@@ -391,7 +391,7 @@ class _Generator:
         for _ in range(len(crews) // _CREWS_PER_BROKER):
             if pos >= offenders or len(residents) < 2:
                 break
-            visits = []
+            visits: list[tuple[int, str, list[int]]] = []
             for crew in rng.sample(residents, min(rng.randint(2, 3), len(residents))):
                 members, base, first, last = crew
                 day = rng.randint(first + 30, last - 30)
@@ -413,8 +413,8 @@ class _Generator:
                 case(base, day, [broker, *partners[:half]])
                 case(base, later, [broker, *partners[half:]])
             brokers.append(broker)
-        for m in roles.values():
-            m.cases.sort(key=lambda c: c.day)
+        for role in roles.values():
+            role.cases.sort(key=lambda c: c.day)
 
         lone = [i for i in order[pos:] if rng.random() < _LONE_P]
         for i in lone:
