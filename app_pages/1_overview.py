@@ -6,7 +6,7 @@ No offender ids on this page: only counts, rates and corridors.
 import streamlit as st
 
 from somec_graph.access.disclosure import fewer_than, visible
-from somec_graph.app import captions, charts, downloads, filters, reads, session, style
+from somec_graph.app import captions, charts, details, downloads, filters, maps, reads, session, style
 from somec_graph.vocab import RISK_LEVELS
 
 st.title("Overview")
@@ -63,6 +63,23 @@ else:
     st.altair_chart(charts.gap_heatmap(matrix, names, min_cell), width="stretch")
     st.download_button("Download the gap matrix (CSV)", downloads.safe_csv(matrix), "gap-matrix.csv", "text/csv",
                        icon=":material/download:", on_click=session.audit_download, args=("gap-matrix.csv",))
+
+if not matrix.empty:
+    st.subheader("Gap rate by receiving state")
+    left, right = st.columns([3, 2])
+    with left:
+        st.caption("Share of counted arrivals in each state that it was told of late or never, over every sending "
+                   "state (pale: no arrival whose window has closed). **Click a state** for its profile.")
+        event = st.altair_chart(maps.gap_choropleth(reads.receiving_rates(key, ft)), width="content",
+                                key="gap_map", on_select="rerun", selection_mode=maps.STATE_PICK)
+    with right:
+        codes = sorted(set(matrix["to_state"]))
+        chosen = maps.picked(event, maps.STATE_PICK, "code") or st.selectbox(
+            "Or choose a receiving state", [None, *codes], key="overview_state",
+            format_func=lambda c: "–" if c is None else f"{c} – {names.get(c, c)}")
+        if chosen:
+            shown = visible(matrix)
+            details.state_detail(chosen, reads.states(key), None, shown[shown["to_state"] == chosen])
 
 left, right = st.columns(2)
 with left:

@@ -8,6 +8,7 @@ test_browser.py when it runs in the same session).
 from __future__ import annotations
 
 import io
+import json
 import re
 import zipfile
 from pathlib import Path
@@ -190,7 +191,7 @@ def test_explorer_opens_the_offender_of_a_deep_link(seeded: Store) -> None:
 def test_networks_draw_state_flow_and_co_offenders(seeded: Store) -> None:
     at = page("networks").run()
     assert_clean(at)
-    assert len(at.get("vega_lite_chart")) == 1  # the state flow map
+    assert len(at.get("vega_lite_chart")) == 2  # the timeline of the period control and the state flow map
     frames = at.get("iframe")
     assert len(frames) == 1 and "Co-offender network" in frames[0].proto.srcdoc
     shown = texts(at)
@@ -201,13 +202,56 @@ def test_networks_draw_state_flow_and_co_offenders(seeded: Store) -> None:
     assert re.search(r"Showing the ([\d,]+) corridors", texts(at)).group(1) != before
 
 
+def _nodes(at: AppTest) -> dict[str, tuple[float, float]]:
+    html = at.get("iframe")[0].proto.srcdoc
+    return {n["id"]: (n["x"], n["y"]) for n in json.loads(re.search(r"var nodes = (\[.*?\]);\n", html).group(1))}
+
+
+def test_networks_period_control_redraws_every_linked_view_in_place(seeded: Store) -> None:
+    at = page("networks").run()
+    assert_clean(at)
+    whole = _nodes(at)
+    charts_before = [c.proto.spec for c in at.get("vega_lite_chart")]
+    at.button(key="net_next").click().run()  # the first quarter with movements
+    at.button(key="net_next").click().run()
+    assert_clean(at)
+    label = at.select_slider(key="net_period").value
+    assert re.fullmatch(r"\d{4}-Q[1-4]", label)
+    assert f"State flow in {label}" in {h.value for h in at.header}
+    assert _nodes(at) == whole  # the co-offender network is redrawn in place: no node moves
+    html = at.get("iframe")[0].proto.srcdoc
+    assert f"no case in {label}" in html and "#E6E6E6" in html  # cases of other periods faded
+    charts_after = [c.proto.spec for c in at.get("vega_lite_chart")]
+    assert charts_after[0] != charts_before[0] and charts_after[1] != charts_before[1]  # timeline and map
+    at.button(key="net_prev").click().run()
+    assert at.select_slider(key="net_period").value != label and _nodes(at) == whole
+    at.radio(key="net_step").set_value("month").run()
+    assert_clean(at)
+
+
+def test_overview_state_profile_opens_for_a_chosen_state(seeded: Store) -> None:
+    at = page("overview").run()
+    assert_clean(at)
+    assert len(at.get("vega_lite_chart")) >= 5  # + the choropleth of the gap rate by receiving state
+    at.selectbox(key="overview_state").set_value("DE").run()
+    assert_clean(at)
+    assert "State profile: DE" in {h.value for h in at.subheader}
+    assert "Germany (DE)" in texts(at)
+    assert not OFFENDER_ID.search(texts(at))
+
+
 def test_networks_offer_filters_instead_of_drawing_too_many_nodes(seeded: Store) -> None:
     at = page("networks")
     at.session_state["max_network_nodes"] = 20
     at.run()
     assert_clean(at)
-    assert not at.get("iframe"), "a view over the limit must not be drawn"
-    assert any("more than the browser handles smoothly" in w.value for w in at.warning)
+    # over the cap: whole communities, largest first, up to the cap, and a clear "showing N of M"
+    frames = at.get("iframe")
+    assert len(frames) == 1
+    nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", frames[0].proto.srcdoc).group(1))
+    assert 0 < len(nodes) <= 20
+    assert any(re.search(rf"Showing {len(nodes)} of [\d,]+ offenders .* Filter to see more", w.value)
+               for w in at.warning)
     at.toggle(key="co_only_mobile").set_value(True)
     at.multiselect(key="co_communities").set_value([at.multiselect(key="co_communities").options[0]]).run()
     assert_clean(at)

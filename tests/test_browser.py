@@ -437,3 +437,79 @@ def test_an_analyst_records_a_case_that_survives_a_reload(visit: Visit, with_use
     assert run_cli("load", str(SEED_DIR)).returncode == 0
     again = queue.queue(session_store, "DE").set_index("movement_id")
     assert again.loc[first["movement_id"], "case_status"] == "requested"
+
+
+def _positions(v: Visit) -> dict[str, Any]:
+    frame = v.network_ready(0)
+    return frame.locator("body").evaluate("() => window.somecNetwork.getPositions()")
+
+
+def _step(v: Visit, button: str, label: str) -> None:
+    v.page.get_by_role("button", name=re.compile(button)).first.click()
+    v.page.get_by_role("heading", name=re.compile(label)).wait_for(timeout=RENDER_TIMEOUT_MS)
+    v.settle()
+
+
+def test_period_control_redraws_the_linked_views_in_place(visit: Visit) -> None:
+    visit.open("networks")
+    _networks(visit)
+    visit.settle()
+    whole = _positions(visit)
+    shots = []
+    for name, quarter in (("a", "2015-Q1"), ("b", "2015-Q2")):  # the seed data start in 2015
+        _step(visit, "Next", f"State flow in {quarter}")
+        label = visit.page.get_by_role("heading", name=re.compile(r"State flow in")).inner_text()
+        _charts(visit, 2)
+        assert _positions(visit) == whole, "a node moved while time moved"
+        shots.append((label, visit.screenshot(f"3-networks-period-{name}").read_bytes()))
+    (label_a, shot_a), (label_b, shot_b) = shots
+    assert label_a != label_b and shot_a != shot_b, "the views did not change with the period"
+    visit.check_clean()
+
+
+def _mercator_fit(lon: float, lat: float, width: int, height: int) -> tuple[float, float]:
+    """Where d3's Mercator projection fitted to maps.gap_choropleth's frame puts a point (CSS px)."""
+    import math
+
+    def raw(lo: float, la: float) -> tuple[float, float]:
+        return math.radians(lo), -math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
+
+    corners = [raw(lo, la) for lo, la in ((-11, 35), (33, 35), (-11, 69), (33, 69))]
+    x0, x1 = min(c[0] for c in corners), max(c[0] for c in corners)
+    y0, y1 = min(c[1] for c in corners), max(c[1] for c in corners)
+    k = min(width / (x1 - x0), height / (y1 - y0))
+    tx, ty = (width - k * (x1 + x0)) / 2, (height - k * (y1 + y0)) / 2
+    x, y = raw(lon, lat)
+    return tx + k * x, ty + k * y
+
+
+def _point_showing(v: Visit, box: dict[str, float], start: tuple[float, float], text: str) -> tuple[float, float]:
+    """A point of the chart whose tooltip names `text`: hover outwards from `start` until Vega's
+    tooltip says so (the projection's pixels are Vega's, not ours to compute exactly)."""
+    tip = v.page.locator("#vg-tooltip-element")
+    for radius in range(0, 160, 8):
+        ring = [(0, 0)] if radius == 0 else [(dx, dy) for dx in range(-radius, radius + 1, 8)
+                                              for dy in (-radius, radius)] + \
+            [(dx, dy) for dx in (-radius, radius) for dy in range(-radius + 8, radius, 8)]
+        for dx, dy in ring:
+            x, y = box["x"] + start[0] + dx, box["y"] + start[1] + dy
+            v.page.mouse.move(x, y)
+            if tip.count() and tip.is_visible() and text in tip.inner_text():
+                return x, y
+    raise AssertionError(f"no point of the map shows {text!r} in its tooltip")
+
+
+def test_a_click_on_a_state_opens_its_profile(visit: Visit) -> None:
+    visit.open("")
+    _overview(visit)
+    visit.settle()
+    chart = visit.page.locator(".st-key-gap_map canvas, .st-key-gap_map svg").first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box is not None
+    x, y = _point_showing(visit, box, _mercator_fit(10.4, 51.1, 620, 560), "Germany")
+    visit.page.mouse.click(x, y)
+    visit.page.get_by_text("State profile: DE").wait_for(timeout=RENDER_TIMEOUT_MS)
+    visit.settle()
+    visit.screenshot("1-overview-state-clicked")
+    visit.check_clean()

@@ -1,4 +1,5 @@
-"""The same data set gives exactly the same answers on Neo4j 5 as on the embedded default, and a
+"""The same data set gives exactly the same answers (gaps, what-if, work queue, journeys, corridors)
+on Neo4j 5 as on the embedded default, and a
 graph bulk-imported into Neo4j with `neo4j-admin database import full` (from the files that
 `export --neo4j-import` writes) gives the same answers as a `load` of the same data.
 
@@ -28,6 +29,9 @@ ANSWERS = [
     ("gaps", "matrix", "--state", "DE", "--min-risk", "high", "--from", "2020-01-01"),
     ("corridors", "--hops", "1"), ("corridors", "--hops", "2"), ("corridors", "--hops", "3"),
     ("journey", "OFF-000003"), ("journey", "OFF-001234"),
+    ("whatif",), ("gaps", "matrix", "--whatif", "ecris-complete,fd947-always,sis-high-risk,ecris-on-arrival"),
+    ("gaps", "arrivals", "--whatif", "ecris-on-arrival", "--reply-days", "5"),
+    ("queue", "--state", "DE"), ("queue", "--state", "IT", "--window-days", "60"),
     ("query", "counts"),
 ]
 

@@ -16,6 +16,8 @@ GROUPS  cases K1 {G1, G2, G3}, K2 {G3, G4}, K3 and K4 both {G5, G6}, K5 {H1, H2}
 
 from __future__ import annotations
 
+import math
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -29,6 +31,7 @@ from somec_graph.errors import SomecGraphError
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
+from somec_graph.tools.synth import planted
 
 AGENCIES = [{"agency_id": f"{s}-{k}", "name": f"{s} {k}", "state": s,
              "kind": {"POL": "police", "CRA": "criminal_records"}[k]}
@@ -186,9 +189,9 @@ def test_co_offender_table_communities_degree_betweenness(group_store: Store) ->
     table = networks.co_offender_table(networks.co_offenders(group_store), seed=1)
     assert table.columns.tolist() == networks.CO_OFFENDER_COLUMNS
     # communities by size, then smallest member: {G1..G4} (4), {G5, G6} (2, "G5" < "H1"), {H1, H2}
-    # betweenness within G1..G4: G3 is on the routes G1-G4 and G2-G4: 2 of 3 pairs -> 2/3
+    # betweenness over the whole network: G3 is on the routes G1-G4 and G2-G4: 2 of the 7*6/2 pairs -> 2/21
     assert [tuple(r) for r in table.itertuples(index=False)] == [
-        ("G1", 1, 2, 0.0), ("G2", 1, 2, 0.0), ("G3", 1, 3, pytest.approx(2 / 3)), ("G4", 1, 1, 0.0),
+        ("G1", 1, 2, 0.0), ("G2", 1, 2, 0.0), ("G3", 1, 3, pytest.approx(2 / 21)), ("G4", 1, 1, 0.0),
         ("G5", 2, 1, 0.0), ("G6", 2, 1, 0.0), ("H1", 3, 1, 0.0), ("H2", 3, 1, 0.0)]
     again = networks.co_offender_table(networks.co_offenders(group_store), seed=1)
     pd.testing.assert_frame_equal(table, again)
@@ -264,3 +267,63 @@ def test_ego_network_of_lone_offender_and_unknown(group_store: Store) -> None:
     assert dict(G.nodes(data="kind")) == {"offender:G8": "offender", "state:RO": "state"}
     with pytest.raises(SomecGraphError, match="No offender"):
         networks.ego_network(group_store, "NOPE")
+
+
+# --- the structure planted in the seed data (somec_graph.tools.synth.planted) -------------
+
+def _nmi(a: list, b: list) -> float:
+    """Normalised mutual information of two labellings (arithmetic mean of the entropies)."""
+    n = len(a)
+    ca, cb, cab = Counter(a), Counter(b), Counter(zip(a, b))
+
+    def entropy(counts: Counter) -> float:
+        return -sum(v / n * math.log(v / n) for v in counts.values())
+
+    mutual = sum(v / n * math.log(v * n / (ca[x] * cb[y])) for (x, y), v in cab.items())
+    h = entropy(ca) + entropy(cb)
+    return 2 * mutual / h if h else 1.0
+
+
+def test_nmi_known_answers() -> None:
+    assert _nmi([1, 1, 2, 2], ["a", "a", "b", "b"]) == pytest.approx(1.0)  # same partition, other names
+    assert _nmi([1, 1, 2, 2], [1, 2, 1, 2]) == pytest.approx(0.0)          # independent
+    assert 0 < _nmi([1, 1, 1, 2, 2, 2], [1, 1, 2, 2, 3, 3]) < 1
+
+
+def test_planted_brokers_and_crews_in_a_hand_made_network() -> None:
+    # three cliques of 5; B1 ties the first two together, B2 the second and the third
+    crews = [[f"C{c}-{i}" for i in range(5)] for c in range(3)]
+    G = nx.Graph()
+    for crew in crews:
+        G.add_edges_from((a, b) for i, a in enumerate(crew) for b in crew[i + 1:])
+    G.add_edges_from(("B1", m) for m in crews[0][:2] + crews[1][:2])
+    G.add_edges_from(("B2", m) for m in crews[1][2:4] + crews[2][:2])
+    table = networks.co_offender_table(G, seed=1)
+    truth = {m: c for c, crew in enumerate(crews) for m in crew} | {"B1": 0, "B2": 2}
+    assert _nmi([truth[o] for o in table["offender_id"]], table["community"].tolist()) >= 0.8
+    top = table.sort_values("betweenness", ascending=False)["offender_id"].head(2)
+    assert set(top) == {"B1", "B2"}
+
+
+def test_seed_data_networks_recover_the_planted_structure(seeded: Store) -> None:
+    p = planted(2000, seed=1)
+    G = networks.co_offenders(seeded)
+    table = networks.co_offender_table(G, seed=1)
+    crew_of = {m: i for i, crew in enumerate(p.crews) for m in crew.members}
+    truth = {**crew_of, **{b: f"broker {b}" for b in p.brokers}}
+    assert set(table["offender_id"]) == set(truth)  # the co-offender network is exactly the crews and brokers
+    # communities are crews, not cases (each crew offended in several cases)
+    assert _nmi([truth[o] for o in table["offender_id"]], table["community"].tolist()) >= 0.8
+    assert table["community"].nunique() < len({c for _, _, d in G.edges(data=True) for c in d["cases"]})
+    # the brokers, and only they, have the top betweenness
+    top = table.sort_values("betweenness", ascending=False)["offender_id"].head(len(p.brokers))
+    assert p.brokers and set(top) == set(p.brokers)
+    # every itinerant crew shows up as mobile groups along its route; nearly all groups are theirs
+    groups = networks.mobile_groups(seeded, days=30)
+    itinerant = {m for c in p.crews if c.itinerant for m in c.members}
+    for crew in (c for c in p.crews if c.itinerant):
+        route, members = set(crew.states), set(crew.members)
+        found = groups[[set(ms.split(";")) <= members for ms in groups["members"]]]
+        assert len(set(found["state"]) & route) >= len(route) - 1, crew
+    theirs = groups["members"].map(lambda ms: set(ms.split(";")) <= itinerant)
+    assert theirs.mean() >= 0.8

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from somec_graph.tools.synth import generate
+from somec_graph.tools.synth import generate, planted
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seed_data"
@@ -232,24 +232,49 @@ def test_co_defendant_cases(tables: dict[str, list[dict[str, str]]]) -> None:
     for c in tables["convictions.csv"]:
         if c["case_id"]:
             cases[c["case_id"]].append(c)
-    members = sum(len(v) for v in cases.values())
-    assert 0.12 <= members / len(tables["offenders.csv"]) <= 0.18
+    co_defendants = {r["offender_id"] for rows in cases.values() for r in rows}
+    assert 0.12 <= len(co_defendants) / len(tables["offenders.csv"]) <= 0.18
     for rows in cases.values():
         assert 2 <= len(rows) <= 5
         assert len({r["offender_id"] for r in rows}) == len(rows)
         assert len({(r["state"], r["conviction_date"], r["offence_code"]) for r in rows}) == 1
-    # about half of the groups arrive together in their next state (0-10 days apart)
+    # offenders co-offend in several cases with changing partners
+    per_offender = Counter(r["offender_id"] for rows in cases.values() for r in rows)
+    assert sum(n >= 2 for n in per_offender.values()) / len(per_offender) > 0.3
+
+
+def test_planted_crews_brokers_and_travellers(tables: dict[str, list[dict[str, str]]]) -> None:
+    p = planted(2000, seed=1)
+    case_members: dict[str, set[str]] = defaultdict(set)
+    for c in tables["convictions.csv"]:
+        if c["case_id"]:
+            case_members[c["case_id"]].add(c["offender_id"])
+    crew_of = {m: i for i, crew in enumerate(p.crews) for m in crew.members}
+    assert not set(p.brokers) & set(crew_of) and not set(p.lone_travellers) & set(crew_of)
+    for members in case_members.values():  # every case is one crew's, with or without one broker
+        crews = {crew_of[m] for m in members if m in crew_of}
+        assert len(crews) == 1 and len(members - set(crew_of)) <= 1 and members - set(crew_of) <= set(p.brokers)
+    for broker in p.brokers:  # a broker offends with every member of two or three crews
+        partners = set().union(*(m for m in case_members.values() if broker in m)) - {broker}
+        crews = {crew_of[m] for m in partners}
+        assert 2 <= len(crews) <= 3 and partners == {m for i in crews for m in p.crews[i].members}
     journeys: dict[str, list[dict[str, str]]] = defaultdict(list)
     for m in tables["movements.csv"]:
         journeys[m["offender_id"]].append(m)
-    together = 0
-    for rows in cases.values():
-        nexts = [min((m for m in journeys[r["offender_id"]] if m["arrival_date"] > r["conviction_date"]),
-                     key=lambda m: m["arrival_date"], default=None) for r in rows]
-        if all(nexts) and len({m["to_state"] for m in nexts}) == 1:
-            dates = [day(m["arrival_date"]) for m in nexts]
-            together += (max(dates) - min(dates)).days <= 10
-    assert 0.3 <= together / len(cases) <= 0.7
+    itinerant = [c for c in p.crews if c.itinerant]
+    assert 0.25 <= len(itinerant) / len(p.crews) <= 0.55
+    for crew in itinerant:  # they arrive at every stop of the route within 10 days of each other
+        assert len(crew.states) >= 3
+        for i, state in enumerate(crew.states):
+            arrivals = [sorted(day(m["arrival_date"]) for m in journeys[o] if m["to_state"] == state)
+                        for o in crew.members]
+            assert all(arrivals), (crew, state)
+            firsts = [a[0] for a in arrivals] if i == 0 else [min(a) for a in arrivals]
+            near = [d for a in arrivals for d in a if any(abs((d - f).days) <= 10 for f in firsts)]
+            assert len(near) >= len(crew.members)
+    risk = {o["offender_id"]: o["risk_level"] for o in tables["offenders.csv"]}
+    assert p.lone_travellers and all(risk[o] in ("high", "very_high") for o in p.lone_travellers)
+    assert all(len(journeys[o]) >= 7 for o in p.lone_travellers)
 
 
 def test_realistic_distributions(tables: dict[str, list[dict[str, str]]]) -> None:

@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import re
+from pathlib import Path
 
 import networkx as nx
 import pandas as pd
@@ -13,6 +14,8 @@ import pytest
 
 from somec_graph.app import captions, charts, downloads, maps, network, style
 from somec_graph.vocab import STATUSES
+
+REPO = Path(__file__).resolve().parent.parent
 
 EVIL = "<img src=x onerror=alert(1)>"
 EVIL_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
@@ -129,7 +132,9 @@ def test_maps_are_local_geometry_coloured_by_status() -> None:
     text = json.dumps(spec)
     assert not re.search(r"https?://(?!vega\.github\.io/schema/)", text), "no URL but the Vega-Lite schema id"
     assert '"url"' not in text and "geoshape" not in text  # no remote data, no tiles
-    arcs = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line")
+    borders = spec["layer"][0]  # country outlines from the package, inline: drawn first, under the arcs
+    assert borders["mark"]["type"] == "line" and len(spec["datasets"][borders["data"]["name"]]) > 100
+    arcs = next(layer for layer in spec["layer"] if layer["mark"]["type"] == "line" and "color" in layer["encoding"])
     assert arcs["encoding"]["color"]["scale"]["range"] == [style.STATUS_COLORS["late"], style.STATUS_COLORS[style.NOT_COUNTED]]
     rows = spec["datasets"][arcs["data"]["name"]]
     assert {r["arc"] for r in rows} == {1, 2}  # XX has no coordinates: no arc
@@ -214,3 +219,24 @@ def test_heatmap_greys_out_suppressed_cells_and_gives_intervals() -> None:
     assert hidden == [{"from_state": "PL", "to_state": "DE", "sending": "PL", "receiving": "DE",
                        "arrivals": "fewer than 5"}]
     assert heat["layer"][1]["mark"]["color"] == "#DDDDDD"
+
+
+def test_outlines_cover_every_state_and_the_choropleth_is_offline() -> None:
+    codes = set(pd.read_csv(REPO / "seed_data" / "states.csv", keep_default_na=False)["code"])
+    assert codes <= {f["properties"]["code"] for f in maps.outlines()}
+    assert maps.OUTLINES.stat().st_size < 400_000
+    matrix = pd.DataFrame({"from_state": ["RO", "PL", "RO"], "to_state": ["DE", "DE", "IT"], "movements": [3, 2, 4],
+                           "late": [1, 0, 0], "unnotified": [1, 0, 0], "pending": [1, 0, 4]})
+    rates = maps.receiving_rates(matrix)
+    assert rates.set_index("state")["arrivals"].to_dict() == {"DE": 5, "IT": 4}
+    assert rates.set_index("state")["gap_rate"].iloc[1] != rates.set_index("state")["gap_rate"].iloc[1]  # IT: NaN
+    spec = maps.gap_choropleth(rates).to_dict()
+    text = json.dumps(spec)
+    assert '"url"' not in text and not re.search(r"https?://(?!vega\.github\.io/schema/)", text)
+    values = spec["datasets"][spec["data"]["name"]] if "name" in spec["data"] else spec["data"]["values"]
+    de = next(v for v in values if v["code"] == "DE")
+    assert de["gap_rate"] == 0.5 and de["arrivals"] == 5 and de["geometry"]["type"] == "MultiPolygon"
+    assert next(v for v in values if v["code"] == "IT")["gap_rate"] is None
+    assert spec["params"][0]["name"] == maps.STATE_PICK
+    assert maps.picked({"selection": {maps.STATE_PICK: [{"code": "DE"}]}}, maps.STATE_PICK, "code") == "DE"
+    assert maps.picked({"selection": {maps.STATE_PICK: []}}, maps.STATE_PICK, "code") is None

@@ -234,3 +234,18 @@ def gaps_closed_heatmap(closed: pd.DataFrame) -> alt.Chart:
                  alt.Tooltip("gaps_after:Q", title="Gaps with the rules", format=","),
                  alt.Tooltip("closed:Q", title="Closed", format=",")],
     ).properties(height=80 + 17 * closed["from_state"].nunique())
+
+
+def period_timeline(counts: pd.DataFrame, current: str | None) -> alt.Chart:
+    """Movements per period as bars, the `current` period marked (the others faded).
+
+    `counts` has columns period and movements (see periods.per_period); `current` is a period label
+    or None for all.
+    """
+    data = counts.assign(now=[current is None or p == current for p in counts["period"]])
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("period:O", title=None, axis=alt.Axis(labelAngle=-60, labelOverlap=True)),
+        y=alt.Y("movements:Q", title="Movements"),
+        color=alt.condition("datum.now", alt.value(STATUS_COLORS["notified"]), alt.value("#DDDDDD")),
+        tooltip=[alt.Tooltip("period:O", title="Period"), alt.Tooltip("movements:Q", title="Movements", format=",")],
+    ).properties(height=150)

@@ -1,10 +1,16 @@
-"""Maps drawn from local geometry only (no tiles): journeys and state flows on projected capitals."""
+"""Maps drawn from local geometry only (no tiles, no fetch): country outlines shipped in the package
+(`data/europe.geojson`, Natural Earth, public domain), journeys and state flows on projected capitals,
+and a choropleth of the gap rate by receiving state."""
 
 from __future__ import annotations
 
 import html
+import json
 import math
 from collections.abc import Iterable, Sequence
+from functools import cache
+from pathlib import Path
+from typing import Any
 
 import altair as alt
 import pandas as pd
@@ -43,6 +49,50 @@ def _curve(a: tuple[float, float], b: tuple[float, float], bend: float = 0.22, s
     return pts
 
 
+OUTLINES = Path(__file__).resolve().parent / "data" / "europe.geojson"
+BORDER_COLOR = "#B5B5B5"
+LAND_COLOR = "#F1F1EE"
+# Selection parameter names: the pages read what was clicked under these names.
+STATE_PICK = "state_pick"
+CORRIDOR_PICK = "corridor_pick"
+
+
+@cache
+def outlines() -> tuple[dict[str, Any], ...]:
+    """The country outline features (GeoJSON, lon/lat), read once from the package data."""
+    return tuple(json.loads(OUTLINES.read_text(encoding="utf-8"))["features"])
+
+
+def _border_lines(xd: list, yd: list) -> alt.Chart:
+    """Country borders as projected lines on the maps' x/y scales (drawn under everything else)."""
+    rows = []
+    for k, feature in enumerate(outlines()):
+        for p, polygon in enumerate(feature["geometry"]["coordinates"]):
+            for r, ring in enumerate(polygon):
+                pts = [project(lon, lat) for lon, lat in ring]
+                if not any(xd[0] <= x <= xd[1] and yd[0] <= y <= yd[1] for x, y in pts):
+                    continue  # wholly outside the frame
+                rows += [{"ring": f"{k}.{p}.{r}", "order": j, "x": round(x, 3), "y": round(y, 3)}
+                         for j, (x, y) in enumerate(pts)]
+    # Inline values: a few thousand border points are fine for Vega (Altair's row limit guards DataFrames).
+    return alt.Chart(alt.InlineData(values=rows)).mark_line(color=BORDER_COLOR, strokeWidth=0.8, clip=True).encode(
+        x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=xd)), y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=yd)),
+        detail="ring:N", order="order:Q")
+
+
+def picked(event: Any, name: str, field: str) -> str | None:
+    """The value of `field` in the point a user clicked (Streamlit's selection event), if any."""
+    try:
+        points = event["selection"][name]
+    except (KeyError, TypeError):
+        return None
+    for point in points or []:
+        for key, value in point.items():
+            if key == field or key.endswith(f".{field}"):
+                return str(value)
+    return None
+
+
 def _positions(states: pd.DataFrame) -> dict[str, tuple[float, float]]:
     return {str(s.code): project(float(s.lon), float(s.lat)) for s in states.itertuples()
             if not pd.isna(s.lat) and not pd.isna(s.lon)}
@@ -71,7 +121,9 @@ def _capitals(states: pd.DataFrame, used: set[str], xd: list, yd: list) -> alt.L
     data = pd.DataFrame(rows, columns=["x", "y", "code", "state"])
     base = alt.Chart(data).encode(x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=xd)),
                                   y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=yd)))
-    dots = base.mark_circle(size=60, color="#333333", opacity=1).encode(tooltip=[alt.Tooltip("state:N", title="State")])
+    pick = alt.selection_point(name=STATE_PICK, fields=["code"], on="click", clear="dblclick")
+    dots = base.mark_circle(size=90, color="#333333", opacity=1, cursor="pointer").encode(
+        tooltip=[alt.Tooltip("state:N", title="State")]).add_params(pick)
     labels = base.mark_text(dy=-11, fontSize=12, fontWeight="bold", color="#222222", stroke="white",
                             strokeWidth=3).encode(text="code:N")
     text = base.mark_text(dy=-11, fontSize=12, fontWeight="bold", color="#222222").encode(text="code:N")
@@ -117,15 +169,21 @@ def journey_map(journey: pd.DataFrame, states: pd.DataFrame, width: int = 440,
                                                   y=alt.Y("y:Q", axis=None, scale=scale_y))
     badges = marks.mark_circle(size=190, color="white", stroke="#555555", strokeWidth=1, opacity=1)
     numbers = marks.mark_text(fontSize=10, fontWeight="bold", color="#222222").encode(text="step:N")
-    return alt.layer(arcs, _capitals(states, used, xd, yd), badges, numbers).properties(
+    return alt.layer(_border_lines(xd, yd), arcs, _capitals(states, used, xd, yd), badges, numbers).properties(
         width=width, height=height).configure_view(stroke="#E6E6E6", fill="#FBFBFB")
 
 
 def state_flow_map(flow: pd.DataFrame, states: pd.DataFrame, width: int = 880,
-                   max_height: int = 620) -> alt.LayerChart | None:
-    """State flow on capital coordinates: one arc per (from, to), width = movements, colour = gap rate.
+                   max_height: int = 620, frame: Iterable[str] | None = None,
+                   top: int | None = None) -> alt.LayerChart | None:
+    """State flow on capital coordinates over country borders: one arc per (from, to), width =
+    movements, colour = gap rate; a click on an arc selects the corridor (`CORRIDOR_PICK`, field
+    ``corridor_id`` = "FROM>TO"), a click on a capital the state (`STATE_PICK`, field ``code``).
 
-    `flow` has columns from_state, to_state, movements and gap_rate (may be empty).
+    `flow` has columns from_state, to_state, movements and gap_rate (may be empty). `frame`: the
+    states the view must show (default: those of `flow`), and `top`: the movements of the widest
+    arc (default: the largest in `flow`) — fixed by a caller that redraws the map period by
+    period, so that neither the frame nor the widths jump.
     """
     pos = _positions(states)
     names = dict(zip(states["code"], states["name"]))
@@ -138,11 +196,12 @@ def state_flow_map(flow: pd.DataFrame, states: pd.DataFrame, width: int = 880,
         corridor = f"{names.get(r.from_state, r.from_state)} → {names.get(r.to_state, r.to_state)}"
         for j, (x, y) in enumerate(_curve(pos[r.from_state], pos[r.to_state], bend=0.15, steps=12)):
             points.append({"arc": k, "order": j, "x": x, "y": y, "movements": int(r.movements),
-                           "gap_rate": rate, "corridor": corridor})
-    used = set(data["from_state"]) | set(data["to_state"])
+                           "gap_rate": rate, "corridor": corridor, "corridor_id": f"{r.from_state}>{r.to_state}"})
+    used = set(frame) & set(pos) if frame is not None else set(data["from_state"]) | set(data["to_state"])
     xd, yd, height = _frame_box([pos[c] for c in used], width, max_height)
-    top = int(data["movements"].max())
-    arcs = alt.Chart(pd.DataFrame(points)).mark_line(strokeCap="round", opacity=0.85).encode(
+    top = int(top or data["movements"].max())
+    pick = alt.selection_point(name=CORRIDOR_PICK, fields=["corridor_id"], on="click", clear="dblclick")
+    arcs = alt.Chart(pd.DataFrame(points)).mark_line(strokeCap="round", opacity=0.85, cursor="pointer").encode(
         x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=xd)), y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=yd)),
         detail="arc:N", order="order:Q",
         color=alt.Color("gap_rate:Q", title="Gap rate", scale=alt.Scale(domain=[0, 1], range=GAP_RATE_RANGE),
@@ -150,7 +209,7 @@ def state_flow_map(flow: pd.DataFrame, states: pd.DataFrame, width: int = 880,
         strokeWidth=alt.StrokeWidth("movements:Q", title="Movements",
                                     scale=alt.Scale(domain=[0, max(top, 1)], range=[0.5, 12])),
         tooltip=[alt.Tooltip("corridor:N", title="Corridor"), alt.Tooltip("movements:Q", title="Movements"),
-                 alt.Tooltip("gap_rate:Q", title="Gap rate", format=".0%")])
+                 alt.Tooltip("gap_rate:Q", title="Gap rate", format=".0%")]).add_params(pick)
     unknown = alt.Chart(pd.DataFrame(points)).transform_filter("datum.gap_rate === null").mark_line(
         strokeCap="round", opacity=0.85, color=STATUS_COLORS["pending"]).encode(
         x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=xd)), y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=yd)),
@@ -158,7 +217,7 @@ def state_flow_map(flow: pd.DataFrame, states: pd.DataFrame, width: int = 880,
         strokeWidth=alt.StrokeWidth("movements:Q", scale=alt.Scale(domain=[0, max(top, 1)], range=[0.5, 12]),
                                     legend=None),
         tooltip=[alt.Tooltip("corridor:N", title="Corridor"), alt.Tooltip("movements:Q", title="Movements")])
-    return alt.layer(unknown, arcs, _capitals(states, used, xd, yd)).properties(
+    return alt.layer(_border_lines(xd, yd), unknown, arcs, _capitals(states, used, xd, yd)).properties(
         width=width, height=height).configure_view(stroke="#E6E6E6", fill="#FBFBFB")
 
 
@@ -170,3 +229,55 @@ def status_legend_html(statuses: Iterable[str] = (*STATUS_ORDER, NOT_COUNTED)) -
         f'margin-right:5px;vertical-align:-1px"></span>{html.escape(STATUS_LABELS[s])}</span>'
         for s in statuses)
     return f'<div style="font-size:0.85rem;line-height:1.8">{items}</div>'
+
+
+def gap_choropleth(rates: pd.DataFrame, width: int = 620, height: int = 560) -> alt.Chart:
+    """Country outlines coloured by the gap rate of arrivals in each receiving state; a click on a
+    state selects it (`STATE_PICK`, field ``code``).
+
+    `rates` has columns state, arrivals and gap_rate (None when no window has closed).
+    """
+    by_state = {str(r.state): r for r in rates.itertuples()}
+    features = []
+    for f in outlines():
+        code = f["properties"]["code"]
+        r = by_state.get(code)
+        rate = None if r is None or pd.isna(r.gap_rate) else round(float(r.gap_rate), 4)
+        # Top-level copies of the properties: Streamlit reports a selection by these field names.
+        features.append({**f, "code": code, "name": f["properties"]["name"], "gap_rate": rate,
+                         # None: a state suppressed by disclosure control (fewer than SOMEC_MIN_CELL arrivals)
+                         "arrivals": 0 if r is None else None if pd.isna(r.arrivals) else int(r.arrivals),
+                         "member": bool(code)})
+    # Fit a frame of lon/lat points (no polygon: its winding would matter on the sphere).
+    frame = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {
+        "type": "MultiPoint", "coordinates": [[-11, 35], [33, 35], [-11, 69], [33, 69]]}}]}
+    pick = alt.selection_point(name=STATE_PICK, fields=["code"], on="click", clear="dblclick")
+    return alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="#FFFFFF", strokeWidth=0.7,
+                                                              cursor="pointer").encode(
+        color=alt.condition("datum.gap_rate === null",
+                            alt.value(LAND_COLOR),
+                            alt.Color("gap_rate:Q", title="Gap rate", scale=alt.Scale(domain=[0, 1], range=GAP_RATE_RANGE),
+                                      legend=alt.Legend(format=".0%"))),
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
+        tooltip=[alt.Tooltip("name:N", title="Receiving state"), alt.Tooltip("arrivals:Q", title="Counted arrivals"),
+                 alt.Tooltip("gap_rate:Q", title="Gap rate", format=".0%")],
+    ).add_params(pick).project(type="mercator", fit=frame).properties(width=width, height=height)
+
+
+def receiving_rates(matrix: pd.DataFrame) -> pd.DataFrame:
+    """Per receiving state: counted arrivals and the gap rate pooled over every sending state
+    (late + unnotified over the arrivals whose window has closed), from a gap matrix (SPEC §4.2).
+
+    >>> m = pd.DataFrame({"from_state": ["RO", "PL"], "to_state": ["DE", "DE"], "movements": [3, 2],
+    ...                   "late": [1, 0], "unnotified": [1, 0], "pending": [1, 0]})
+    >>> receiving_rates(m)
+      state  arrivals  gap_rate
+    0    DE         5       0.5
+    """
+    if matrix.empty:
+        return pd.DataFrame(columns=["state", "arrivals", "gap_rate"])
+    g = matrix.groupby("to_state")[["movements", "late", "unnotified", "pending"]].sum()
+    closed = g["movements"] - g["pending"]
+    rate = ((g["late"] + g["unnotified"]) / closed.where(closed > 0)).astype("float64")
+    return pd.DataFrame({"state": g.index, "arrivals": g["movements"].astype(int).to_numpy(),
+                         "gap_rate": rate.to_numpy()}).reset_index(drop=True)

@@ -294,17 +294,47 @@ def ego_network_html(graph: nx.Graph, offender_id: str, height: int = 560) -> st
     return network_html(nodes, edges, legend=legend, height=height, title=f"Ego network of {offender_id}")
 
 
+FADED = "#E6E6E6"
+
+
+def capped(graph: nx.Graph, table: pd.DataFrame, limit: int) -> nx.Graph:
+    """At most `limit` nodes: whole communities, largest first (community 1, 2, ...), as many as fit.
+
+    >>> G = nx.Graph([("a", "b"), ("b", "c"), ("d", "e")])
+    >>> t = pd.DataFrame({"offender_id": list("abcde"), "community": [1, 1, 1, 2, 2]})
+    >>> sorted(capped(G, t, 3))
+    ['a', 'b', 'c']
+    """
+    if graph.number_of_nodes() <= limit:
+        return graph
+    chosen: list[Any] = []
+    present = set(graph)
+    for _, members in table[table["offender_id"].isin(present)].groupby("community", sort=True):
+        if len(chosen) + len(members) <= limit:
+            chosen += members["offender_id"].tolist()
+    return graph.subgraph(chosen)
+
+
 def co_offender_html(graph: nx.Graph, table: pd.DataFrame, mobile_members: Mapping[str, list[str]] | None = None,
-                     height: int = 620) -> str:
+                     height: int = 620, *, pos: Mapping[Any, tuple[float, float]] | None = None,
+                     active_cases: set[str] | None = None, period: str | None = None) -> str:
     """Co-offender network: one colour per community; members of mobile groups ringed and larger.
 
     table: co_offender_table(G) rows (offender_id, community, degree, betweenness).
     mobile_members: offender_id -> the mobile group ids they belong to.
+    pos: fixed positions (default: `packed_layout(graph)`); a caller that redraws the network
+    period by period passes the same positions each time, so nothing moves.
+    active_cases: when given, only links of these cases (and their offenders) are drawn in colour,
+    the rest faded; `period` names them in the legend.
     """
     mobile_members = mobile_members or {}
     info = {str(r.offender_id): r for r in table.itertuples()} if not table.empty else {}
     nodes, edges = [], []
-    pos = packed_layout(graph)
+    pos = pos if pos is not None else packed_layout(graph)
+    lit: set[str] | None = None
+    if active_cases is not None:
+        lit = {str(n) for u, v, a in graph.edges(data=True) if set(a.get("cases") or []) & active_cases
+               for n in (u, v)}
     for node_id, attrs in graph.nodes(data=True):
         key = str(node_id)
         row = info.get(key)
@@ -319,21 +349,26 @@ def co_offender_html(graph: nx.Graph, table: pd.DataFrame, mobile_members: Mappi
                       f"betweenness: {float(getattr(row, 'betweenness', 0) or 0):.3f}"]
         if groups:
             lines.append("mobile group: " + ", ".join(str(g) for g in groups))
+        on = lit is None or key in lit
         nodes.append({"id": key, "label": attrs.get("label", key), "title": "\n".join(lines),
-                      "color": community_color(community), "size": 20 if groups else 13,
-                      "borderWidth": 4 if groups else 1, "borderColor": MOBILE_COLOR if groups else "#555555",
+                      "color": community_color(community) if on else FADED, "size": 20 if groups else 13,
+                      "borderWidth": 4 if groups else 1,
+                      "borderColor": (MOBILE_COLOR if groups else "#555555") if on else "#CCCCCC",
                       "x": pos[node_id][0], "y": pos[node_id][1]})
     for u, v, attrs in graph.edges(data=True):
-        cases = attrs.get("cases") or attrs.get("case_ids") or attrs.get("case_id")
-        if isinstance(cases, (list, tuple, set)):
-            cases = ", ".join(str(c) for c in cases)
+        raw = attrs.get("cases") or attrs.get("case_ids") or attrs.get("case_id")
+        cases = ", ".join(str(c) for c in raw) if isinstance(raw, (list, tuple, set)) else raw
+        on = active_cases is None or bool(set(attrs.get("cases") or []) & active_cases)
         both = str(u) in mobile_members and str(v) in mobile_members and \
             set(mobile_members[str(u)]) & set(mobile_members[str(v)])
-        edges.append({"from": str(u), "to": str(v), "color": MOBILE_COLOR if both else "#BBBBBB",
-                      "width": 2.5 if both else 1, "title": f"shared case: {cases}" if cases else "co-defendants"})
+        edges.append({"from": str(u), "to": str(v), "color": (MOBILE_COLOR if both else "#BBBBBB") if on else FADED,
+                      "width": (2.5 if both else 1) if on else 0.6,
+                      "title": f"shared case: {cases}" if cases else "co-defendants"})
     legend = [("node", "colour = community", COMMUNITY_COLORS[0]),
               ("node", "ringed = member of a mobile group", MOBILE_COLOR),
               ("edge", "travelled together (mobile group)", MOBILE_COLOR), ("edge", "co-defendants", "#BBBBBB")]
+    if active_cases is not None:
+        legend.append(("edge", f"grey = no case in {period or 'this period'}", FADED))
     return network_html(nodes, edges, legend=legend, height=height, directed=False, title="Co-offender network")
 
 

@@ -64,6 +64,15 @@ def gap_matrix(data_key: str, filters: tuple) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
+def receiving_rates(data_key: str, filters: tuple) -> pd.DataFrame:
+    """Gap rate per receiving state over every sending state, from the whole matrix (then disclosure control)."""
+    from ..analysis import gaps
+    from .maps import receiving_rates as pooled
+
+    return for_viewer(pooled(gaps.matrix(get_store(), **_filters(filters).gap_kwargs())), ["arrivals"])
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
 def yearly(data_key: str, filters: tuple) -> pd.DataFrame:
     from ..analysis import gaps
 
@@ -150,27 +159,69 @@ def co_offenders(data_key: str) -> tuple[nx.Graph, pd.DataFrame]:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def co_offender_view(data_key: str, days: int, communities: tuple[int, ...], only_mobile: bool,
-                     limit: int) -> tuple[int, str | None, dict[str, list[str]]]:
-    """(nodes selected, network HTML or None when over `limit`, offender -> mobile group ids) for a selection."""
+def co_offender_layout(data_key: str, days: int, communities: tuple[int, ...], only_mobile: bool,
+                       limit: int) -> tuple[int, list[str], dict[str, tuple[float, float]]]:
+    """(offenders selected, the ones drawn — at most `limit`, whole communities —, their positions).
+
+    Positions are computed once per selection, for the whole period: the period control reuses them.
+    """
     from . import network
 
     graph, table = co_offenders(data_key)
-    groups = mobile_groups(data_key, days)
-    members: dict[str, list[str]] = {}
-    for g in groups.itertuples():
-        for member in str(g.members).split(";"):
-            members.setdefault(member, []).append(str(g.group_id))
+    members = mobile_members(data_key, days)
     chosen = table if not communities else table[table["community"].isin(communities)]
     selected = set(chosen["offender_id"])
     if only_mobile:
         core = {m for m in members if m in selected}
         selected = core | {n for m in core for n in graph.neighbors(m)}
-    sub = graph.subgraph(selected)
-    n = sub.number_of_nodes()
-    if n == 0 or network.too_many_nodes(n, limit):
-        return n, None, members
-    return n, network.co_offender_html(sub, table, members), members
+    sub = network.capped(graph.subgraph(selected), table, limit)
+    pos = network.packed_layout(sub)
+    return len(selected), sorted(sub), {str(n): p for n, p in pos.items()}
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def co_offender_view(data_key: str, days: int, communities: tuple[int, ...], only_mobile: bool, limit: int,
+                     period: tuple[str, str, str] | None = None) -> tuple[int, int, str | None]:
+    """(offenders selected, offenders drawn, network HTML or None when none) for a selection; with a
+    period (label, first day, last day) only the cases convicted in it are drawn in colour."""
+    from . import network
+
+    graph, table = co_offenders(data_key)
+    total, shown, pos = co_offender_layout(data_key, days, communities, only_mobile, limit)
+    if not shown:
+        return total, 0, None
+    active = None
+    if period is not None:
+        _, first, last = period
+        active = {c for c, d in graph.graph.get("case_dates", {}).items() if d and first <= str(d)[:10] <= last}
+    sub = graph.subgraph(shown)
+    html = network.co_offender_html(sub, table, mobile_members(data_key, days), pos=pos, active_cases=active,
+                                    period=period[0] if period else None)
+    return total, len(shown), html
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def mobile_members(data_key: str, days: int) -> dict[str, list[str]]:
+    """offender_id -> the ids of the mobile groups they belong to."""
+    members: dict[str, list[str]] = {}
+    for g in mobile_groups(data_key, days).itertuples():
+        for member in str(g.members).split(";"):
+            members.setdefault(member, []).append(str(g.group_id))
+    return members
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def flow_by_month(data_key: str) -> pd.DataFrame:
+    """Movements per corridor and arrival month (columns from_state, to_state, month, movements)."""
+    return get_store().frame("networks/flow_by_month")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def counted_arrivals(data_key: str, window_days: int) -> pd.DataFrame:
+    """Every counted arrival with its status (SPEC §4.1), for the corridor detail."""
+    from ..analysis import gaps
+
+    return gaps.arrivals(get_store(), window_days=window_days)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

@@ -6,8 +6,17 @@ measure is still running). Each offender lives in their state of nationality unt
 their first movement; every movement leaves the state of the previous arrival;
 convictions happen where the offender lived that day. Nationalities and corridors
 follow DOMAIN.md (RO, PL, BG, LT, LV; RO->IT/ES/DE, PL->DE/GB/NL, BG->DE,
-LT/LV->GB/IE). About 15% of offenders are co-defendants in groups of 2-5 sharing a
-``case_id``; half of those groups travel on together (arrivals 0-10 days apart).
+LT/LV->GB/IE).
+
+Networks with structure (the planted truth is `planted`): about 15% of offenders
+belong to *crews* of 4-7 who offend together in several cases (``case_id``, 2-4
+members each) with changing partners, so a crew is a community of overlapping
+cases. About 40% of crews are itinerant groups (IMOBEX "mobile banditry"): they
+travel a route of 3-5 states together (arrivals 0-10 days apart), staying 1-4
+months at each stop and offending there. The rest live in one base state for 1-3
+years. A few *brokers* (one per ~8 crews) each offend with every member of two
+or three resident crews (two cases per crew), tying the crews together. About 2.5% of the others are lone high-risk
+travellers with 7-10 movements.
 
 Exchanges reproduce the SOMEC findings: convictions abroad are usually sent to the
 state of nationality, often late (median ~35 days) and ~20% never; a receiving
@@ -30,7 +39,7 @@ import random
 import shutil
 from bisect import bisect, bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -85,6 +94,14 @@ _RETURN_HOME_P = 0.35
 # The UK used ECRIS, SIS and FD947 as a member state until the end of the Brexit transition.
 _EU_UNTIL = {"GB": (date(2020, 12, 31) - START).days}
 _CASE_SHARE = 0.15
+_CREW_SIZE = (4, 7)
+_ITINERANT_P = 0.4
+# Where itinerant groups come from (cf. SELEC's IMOBEX work and the busiest corridors in DOMAIN.md).
+_ITINERANT_ORIGIN = {"RO": 30, "BG": 15, "LT": 12, "LV": 10, "PL": 10, "MD": 6, "AL": 6, "RS": 4, "UA": 4,
+                     "HU": 3}
+_CREWS_PER_BROKER = 8
+_LONE_P = 0.025
+_LONE_RISK = {"high": 40, "very_high": 60}
 
 
 # (sent, received, mechanism, sender, recipient, kind, conviction_id, movement_id); days as ints
@@ -107,14 +124,44 @@ class _Weighted:
 
 @dataclass(slots=True)
 class _Case:
-    """A co-defendant case: where and when the group was convicted, and where it went next."""
+    """A co-defendant case: where and when its members were convicted together."""
 
     case_id: str
-    nationality: str
     state: str
     day: int
     code: str
-    route_after: list[tuple[int, str]] | None  # None: members go their own ways
+
+
+# (first day, last day, state, arrive exactly on the first day): where an offender must be
+_Stay = tuple[int, int, str, bool]
+
+
+@dataclass(slots=True)
+class _Role:
+    """One offender's part in the planted structure."""
+
+    nationality: str | None = None  # the crew's, shared by most members
+    cases: list[_Case] = field(default_factory=list)
+    stays: list[_Stay] = field(default_factory=list)
+    lone: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Crew:
+    """A planted crew: its members (offender ids), whether it travels, and its route or base."""
+
+    members: tuple[str, ...]
+    itinerant: bool
+    states: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Planted:
+    """The structure `generate` plants, as offender ids (for tests and demos)."""
+
+    crews: tuple[Crew, ...]
+    brokers: tuple[str, ...]
+    lone_travellers: tuple[str, ...]
 
 
 @dataclass(slots=True)
@@ -177,7 +224,8 @@ class _Generator:
             ("moves", _N_MOVES), ("convictions", _N_CONVICTIONS),
             ("sentence_serious", _SENTENCE_SERIOUS), ("sentence_other", _SENTENCE_OTHER),
             ("source_detected", _SOURCE_DETECTED),
-            ("source_undetected", _SOURCE_UNDETECTED))}
+            ("source_undetected", _SOURCE_UNDETECTED), ("lone_risk", _LONE_RISK),
+            ("itinerant_origin", {s: w for s, w in _ITINERANT_ORIGIN.items() if s in states}))}
 
     def _check_reference(self, states: list[str]) -> None:
         mechanisms = {r["code"] for r in self.reference["mechanisms.csv"]}
@@ -228,63 +276,163 @@ class _Generator:
     def _days(self, lo: int, hi: int, k: int) -> list[int]:
         return sorted(self.rng.sample(range(lo, hi), k))
 
-    def _timeline(self, nationality: str, case: _Case | None) -> list[tuple[int, str]]:
-        """(arrival day, state) in order, starting from the state of nationality."""
-        n = self.pick("moves")
-        if case is None:
-            return self._route(nationality, nationality, self._days(0, N_DAYS, n))
-        # Co-defendant: be in the case state on the case day, then travel on.
-        rng = self.rng
-        k_pre = sum(rng.randrange(N_DAYS) < case.day for _ in range(n))
-        if case.state != nationality:
-            k_pre = max(k_pre, 1)
-        elif k_pre == 1:
-            k_pre = 2  # abroad and back home before the case
-        route = self._route(nationality, nationality, self._days(1, case.day, k_pre), case.state)
-        if case.route_after is None:
-            after = self._days(case.day + 1, N_DAYS, max(n - k_pre, 0))
-            return route + self._route(nationality, case.state, after)
-        last = case.day
-        for day, state in case.route_after:  # travelling together: 0-10 days apart
-            day = max(day + rng.randint(0, 10), last + 1)
-            if day >= N_DAYS:
-                break
-            route.append((day, state))
-            last = day
-        return route
+    def _timeline(self, nationality: str, role: _Role) -> list[tuple[int, str]]:
+        """(arrival day, state) in order from the state of nationality, honouring the role's stays.
 
-    def plan_cases(self, offenders: int) -> dict[int, _Case]:
-        """Assign ~15% of offenders (random picks) to co-defendant groups of 2-5."""
+        Free movements fall on random days outside the stays; before each stay the
+        offender travels to its state (arriving exactly on its first day when the
+        stay says so), and makes no movement during it.
+        """
+        rng = self.rng
+        n = rng.randint(7, 10) if role.lone else self.pick("moves")
+        stays = role.stays
+        starts = [s[0] for s in stays]
+        free: list[set[int]] = [set() for _ in range(len(stays) + 1)]  # free days per gap
+        for _ in range(n):
+            day = rng.randrange(N_DAYS)
+            gap = bisect_right(starts, day)
+            if gap and day <= stays[gap - 1][1]:
+                continue  # inside a stay: they stay put
+            if gap < len(stays) and day == starts[gap]:
+                continue
+            free[gap].add(day)
+        route: list[tuple[int, str]] = []
+        current, lo = nationality, 0
+        for (start, end, state, exact), days in zip(stays, free):
+            days_in = sorted(days)
+            if exact:
+                if not days_in and current == state and start - 1 > lo:
+                    days_in = [rng.randrange(lo, start - 1)]  # leave first, to arrive on the day
+                days_in.append(start)
+            elif not days_in and current != state:
+                days_in = [rng.randint(max(lo, start - 365), start)]
+            if len(days_in) == 1 and current == state:
+                days_in = []  # already there, and no room to leave and come back
+            if days_in:
+                route += self._route(nationality, current, days_in, state)
+            current, lo = state, end + 1
+        return route + self._route(nationality, current, sorted(free[-1]))
+
+    def _case_members(self, members: list[int], k: int) -> list[list[int]]:
+        """At least `k` cases of 2-4 members, together covering the crew and keeping it connected."""
+        rng = self.rng
+        uncovered = members[:]
+        rng.shuffle(uncovered)
+        covered: list[int] = []
+        cases: list[list[int]] = []
+        while uncovered or len(cases) < k:
+            size = rng.randint(2, min(4, len(members)))
+            if not covered:
+                chosen = uncovered[:size]
+            elif uncovered:
+                chosen = [rng.choice(covered), *uncovered[:size - 1]]
+            else:
+                chosen = rng.sample(members, size)
+            covered += [m for m in chosen if m not in covered]
+            uncovered = [m for m in uncovered if m not in chosen]
+            cases.append(sorted(chosen))
+        return cases
+
+    def plan(self, offenders: int) -> tuple[dict[int, _Role], Planted]:
+        """Plant crews (~15% of offenders), brokers between resident crews, and lone travellers."""
         rng, order = self.rng, list(range(offenders))
         rng.shuffle(order)
-        cases: dict[int, _Case] = {}
-        pos, number, target = 0, 0, round(offenders * _CASE_SHARE)
+        roles: dict[int, _Role] = {}
+        crews: list[tuple[list[int], bool, list[str]]] = []
+        residents: list[tuple[list[int], str, int, int]] = []  # members, base, first day, last day
+        number = 0
+
+        def case(state: str, day: int, members: list[int]) -> None:
+            nonlocal number
+            number += 1
+            c = _Case(f"CASE-{number:05d}", state, day, self.offences[self.pick("case_group")].pick(rng))
+            for m in members:
+                roles[m].cases.append(c)
+
+        pos, target = 0, round(offenders * _CASE_SHARE)
         while pos < target:
-            size = rng.randint(2, 5)
+            size = rng.randint(*_CREW_SIZE)
             if pos + size > offenders:
                 break
-            nationality = self.nationality.pick(rng)
-            state = nationality if rng.random() < 0.25 else self.destinations[nationality].pick(rng)
-            day = rng.randrange(365, N_DAYS - 365)
-            route_after = None
-            if rng.random() < 0.5:
-                days = self._days(day + 1, N_DAYS, rng.randint(1, 3))
-                route_after = self._route(nationality, state, days)
-            number += 1
-            case = _Case(f"CASE-{number:05d}", nationality, state, day,
-                         self.offences[self.pick("case_group")].pick(rng), route_after)
-            for idx in order[pos:pos + size]:
-                cases[idx] = case
+            members = order[pos:pos + size]
             pos += size
-        return cases
+            itinerant = rng.random() < _ITINERANT_P
+            nationality = self.pick("itinerant_origin") if itinerant else self.nationality.pick(rng)
+            for m in members:
+                roles[m] = _Role(nationality=nationality)
+            groups = self._case_members(members, 2)
+            if itinerant:  # travel a route together, offending at the stops
+                start = rng.randrange(365, N_DAYS - 2 * 365)
+                days = [start]
+                for _ in range(rng.randint(3, 5) - 1):
+                    days.append(days[-1] + rng.randint(30, 120))
+                route = self._route(nationality, nationality, days)
+                ends = [*days[1:], days[-1] + rng.randint(30, 120)]
+                for m in members:  # each arrives 0-10 days after the stop's date
+                    jitter = [d + rng.randint(0, 10) for d in days]
+                    roles[m].stays = [(a, b - 1 if i + 1 < len(jitter) else ends[-1], s, True)
+                                      for i, (a, b, (_, s)) in enumerate(zip(jitter, [*jitter[1:], 0], route))]
+                for g in groups:
+                    stop = rng.randrange(len(route))
+                    case(route[stop][1], rng.randint(days[stop] + 11, ends[stop] - 1), g)
+                crews.append((members, True, [s for _, s in route]))
+            else:  # live in one base state for 1-3 years
+                base = nationality if rng.random() < 0.25 else self.destinations[nationality].pick(rng)
+                first = rng.randrange(365, N_DAYS - 2 * 365)
+                last = min(first + rng.randint(365, 3 * 365), N_DAYS - 60)
+                for m in members:
+                    roles[m].stays = [(first, last, base, False)]
+                for g in groups:
+                    case(base, rng.randint(first, last), g)
+                crews.append((members, False, [base]))
+                residents.append((members, base, first, last))
+
+        brokers: list[int] = []
+        for _ in range(len(crews) // _CREWS_PER_BROKER):
+            if pos >= offenders or len(residents) < 2:
+                break
+            visits: list[tuple[int, str, list[int]]] = []
+            for crew in rng.sample(residents, min(rng.randint(2, 3), len(residents))):
+                members, base, first, last = crew
+                day = rng.randint(first + 30, last - 30)
+                if all(abs(day - d) > 90 for d, *_ in visits):
+                    visits.append((day, base, members))
+                    residents.remove(crew)  # one broker per crew: brokers, not their partners, bridge
+            if len(visits) < 2:
+                continue
+            broker = order[pos]
+            pos += 1
+            roles[broker] = _Role()
+            for day, base, members in sorted(visits):
+                # two cases, each with half of the crew: the broker knows every member, so the crews
+                # reach each other through the broker alone
+                later = day + rng.randint(3, 20)
+                roles[broker].stays.append((day - rng.randint(5, 40), later + rng.randint(1, 20), base, False))
+                partners = rng.sample(members, len(members))
+                half = len(partners) // 2
+                case(base, day, [broker, *partners[:half]])
+                case(base, later, [broker, *partners[half:]])
+            brokers.append(broker)
+        for role in roles.values():
+            role.cases.sort(key=lambda c: c.day)
+
+        lone = [i for i in order[pos:] if rng.random() < _LONE_P]
+        for i in lone:
+            roles[i] = _Role(lone=True)
+        oid = _offender_id
+        planted = Planted(
+            crews=tuple(Crew(tuple(sorted(oid(m) for m in members)), itinerant, tuple(states))
+                        for members, itinerant, states in crews),
+            brokers=tuple(sorted(oid(b) for b in brokers)), lone_travellers=tuple(sorted(oid(i) for i in lone)))
+        return roles, planted
 
     # --- convictions ----------------------------------------------------------
 
-    def _convictions(self, nationality: str, moves: list[_Movement], case: _Case | None
+    def _convictions(self, nationality: str, moves: list[_Movement], cases: list[_Case]
                      ) -> list[tuple[int, str, str, str]]:
         """(day, state, offence_code, case_id) sorted by day; the state is where they lived."""
         rng, profile = self.rng, self.pick("profile")
-        n = self.pick("convictions") - (case is not None)
+        n = max(self.pick("convictions") - len(cases), 0)
         groups = [profile if i == 0 or rng.random() < 0.5 else "other" for i in range(n)]
         days = [rng.randrange(N_DAYS) for _ in groups]
         if days and moves and moves[0].day > 0 and rng.random() < 0.6:
@@ -292,8 +440,7 @@ class _Generator:
         move_days = [m.day for m in moves]
         out = [(d, moves[i - 1].to_state if (i := bisect_right(move_days, d)) else nationality,
                 self.offences[g].pick(rng), "") for d, g in zip(days, groups)]
-        if case is not None:
-            out.append((case.day, case.state, case.code, case.case_id))
+        out += [(c.day, c.state, c.code, c.case_id) for c in cases]
         return sorted(out, key=lambda c: c[0])
 
     def _sentence(self, code: str, day: int) -> tuple[int, date | None]:
@@ -408,15 +555,17 @@ class _Generator:
         self.counters[prefix] += 1
         return f"{prefix}-{self.counters[prefix]:07d}"
 
-    def offender(self, number: int, case: _Case | None) -> dict[str, list[list[Any]]]:
+    def offender(self, number: int, role: _Role) -> dict[str, list[list[Any]]]:
         """CSV rows (per file name) for offender `number` (1-based)."""
         rng, offender_id = self.rng, f"OFF-{number:06d}"
-        shared = case is not None and rng.random() < 0.8  # most co-defendants share a nationality
-        nationality = case.nationality if case and shared else self.nationality.pick(rng)
+        shared = role.nationality is not None and rng.random() < 0.8  # most of a crew share a nationality
+        nationality = role.nationality if role.nationality and shared else self.nationality.pick(rng)
         risk, sex = self.pick("risk"), self.pick("sex")
+        if role.lone:
+            risk = self.pick("lone_risk")
         rows: dict[str, list[list[Any]]] = {name: [] for name in _COLUMNS}
         moves, current = [], nationality
-        for day, state in self._timeline(nationality, case):
+        for day, state in self._timeline(nationality, role):
             detected = rng.random() < 0.6
             source = self.pick("source_detected" if detected else "source_undetected")
             moves.append(_Movement(self._next_id("MOV"), current, state, day, detected))
@@ -424,7 +573,7 @@ class _Generator:
                                           self.police(state) if detected else "", source])
             current = state
         convictions = []
-        for day, state, code, case_id in self._convictions(nationality, moves, case):
+        for day, state, code, case_id in self._convictions(nationality, moves, role.cases):
             months, end = self._sentence(code, day)
             qualifying = self.group[code] != "other"
             c = _Conviction(self._next_id("CNV"), state, code, day, qualifying, end)
@@ -444,6 +593,25 @@ class _Generator:
         return rows
 
 
+def _offender_id(index: int) -> str:
+    return f"OFF-{index + 1:06d}"
+
+
+_NO_ROLE = _Role()
+
+
+def planted(offenders: int, seed: int = 1, reference_dir: Path | None = None) -> Planted:
+    """The crews, brokers and lone travellers that `generate` plants for the same arguments.
+
+    Examples
+    --------
+    >>> p = planted(2000, seed=1)
+    >>> len(p.crews) > 40, len(p.brokers) > 3, all(len(c.members) >= 4 for c in p.crews)
+    (True, True, True)
+    """
+    return _Generator(Path(reference_dir or SEED_DIR), seed).plan(offenders)[1]
+
+
 def generate(out_dir: Path, offenders: int, seed: int = 1,
              reference_dir: Path | None = None) -> dict[str, int]:
     """Write a complete data set (SPEC §2) into `out_dir`; return the row count per file name."""
@@ -456,14 +624,14 @@ def generate(out_dir: Path, offenders: int, seed: int = 1,
             shutil.copyfile(src, dst)
     counts = {name: len(rows) for name, rows in gen.reference.items()}
     counts.update({name: 0 for name in _COLUMNS})
-    cases = gen.plan_cases(offenders)
+    roles, _ = gen.plan(offenders)
     files = {name: (out_dir / name).open("w", encoding="utf-8", newline="") for name in _COLUMNS}
     try:
         writers = {name: csv.writer(f, lineterminator="\n") for name, f in files.items()}
         for name, columns in _COLUMNS.items():
             writers[name].writerow(columns)
         for i in range(offenders):
-            for name, rows in gen.offender(i + 1, cases.get(i)).items():
+            for name, rows in gen.offender(i + 1, roles.get(i, _NO_ROLE)).items():
                 writers[name].writerows(rows)
                 counts[name] += len(rows)
     finally:

@@ -1,0 +1,8 @@
+// name: flow_by_month
+// purpose: Movements per (from_state, to_state) pair and arrival month (YYYY-MM), for the period control of the network views.
+// params: none
+// returns: from_state, to_state, month, movements
+MATCH (m:Movement)
+WITH m.from_state AS from_state, m.to_state AS to_state, substring(m.arrival_date, 0, 7) AS month
+RETURN from_state, to_state, month, count(*) AS movements
+ORDER BY month, from_state, to_state
