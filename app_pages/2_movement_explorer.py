@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from somec_graph.app import charts, downloads, maps, network, reads, session, style
+from somec_graph.app import charts, downloads, maps, network, periods, reads, session, style, timecontrol
 
 st.title("Movement explorer")
 st.caption("Where did this person go, when, and was the receiving state told?")
@@ -57,15 +57,19 @@ st.subheader("Journey")
 if journey.empty:
     st.info("No movements recorded for this offender, so there is no journey to draw.")
 else:
+    period = timecontrol.period_control("exp", journey["arrival_date"].min(), journey["arrival_date"].max())
+    current = periods.stays_in(journey, period) if period else None
     st.html(maps.status_legend_html())
     tl, mp = st.columns([1, 1])
     with tl:
-        st.caption("Each bar is a stay, from arrival until the next arrival; colour = what the receiving state knew.")
-        st.altair_chart(charts.journey_timeline(journey), width="stretch")
+        st.caption("Each bar is a stay, from arrival until the next arrival; colour = what the receiving state knew."
+                   + (f" The band marks {period.label}." if period else ""))
+        st.altair_chart(charts.journey_timeline(journey, period=(period.date_from, period.date_to) if period
+                                                else None), width="stretch")
     with mp:
         st.caption("Arcs between capitals in travel order (numbers); each arc bends to the right of its direction. "
-                   "Scroll to zoom, drag to pan.")
-        chart = maps.journey_map(journey, state_table)
+                   + ("Grey: outside the period. " if period else "") + "Scroll to zoom, drag to pan.")
+        chart = maps.journey_map(journey, state_table, current=current)
         if chart is None:
             st.info("The states of this journey have no capital coordinates in states.csv, so no map can be drawn.")
         else:
@@ -107,3 +111,5 @@ if network.too_many_nodes(graph.number_of_nodes()):
 else:
     st.iframe(network.ego_network_html(graph, offender_id), height=640,
               alt=f"Ego network of {offender_id}")
+
+timecontrol.keep_playing("exp")

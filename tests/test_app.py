@@ -178,6 +178,22 @@ def test_explorer_shows_journey_tables_map_and_ego_network(seeded: Store) -> Non
     assert at.query_params["offender"] in (offender, [offender])  # deep link to this view
 
 
+def test_explorer_period_control_marks_the_period_and_greys_other_arcs(seeded: Store) -> None:
+    offender = co_offender_with_moves(seeded)
+    at = page("explorer").run()
+    at.selectbox(key="explorer_offender").set_value(offender).run()
+    whole = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    at.button(key="exp_next").click().run()  # the first quarter of the journey
+    assert_clean(at)
+    timeline, journey_map = [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+    assert "layer" in timeline and timeline["layer"][0]["mark"]["type"] == "rect"  # the period's band
+    arcs = next(layer for layer in journey_map["layer"] if layer.get("mark", {}).get("type") == "line"
+                and "color" in layer.get("encoding", {}))
+    assert "outside" in arcs["encoding"]["color"]["scale"]["domain"]  # the arcs of other periods are grey
+    # the map's frame is the whole journey's: nothing moves while time moves
+    assert journey_map["layer"][1]["encoding"]["x"]["scale"] == whole[1]["layer"][1]["encoding"]["x"]["scale"]
+
+
 def test_explorer_opens_the_offender_of_a_deep_link(seeded: Store) -> None:
     at = page("explorer")
     at.query_params["offender"] = "OFF-000010"

@@ -487,6 +487,7 @@ def _point_showing(v: Visit, box: dict[str, float], start: tuple[float, float], 
     """A point of the chart whose tooltip names `text`: hover outwards from `start` until Vega's
     tooltip says so (the projection's pixels are Vega's, not ours to compute exactly)."""
     tip = v.page.locator("#vg-tooltip-element")
+    seen: set[str] = set()
     for radius in range(0, 160, 8):
         ring = [(0, 0)] if radius == 0 else [(dx, dy) for dx in range(-radius, radius + 1, 8)
                                               for dy in (-radius, radius)] + \
@@ -494,16 +495,20 @@ def _point_showing(v: Visit, box: dict[str, float], start: tuple[float, float], 
         for dx, dy in ring:
             x, y = box["x"] + start[0] + dx, box["y"] + start[1] + dy
             v.page.mouse.move(x, y)
-            if tip.count() and tip.is_visible() and text in tip.inner_text():
-                return x, y
-    raise AssertionError(f"no point of the map shows {text!r} in its tooltip")
+            if tip.count() and tip.is_visible():
+                shown = tip.inner_text()
+                if text in shown:
+                    return x, y
+                seen.add(shown.splitlines()[0] if shown else "")
+    raise AssertionError(f"no point of the map shows {text!r} in its tooltip; seen: {sorted(seen)[:20]}, "
+                         f"box {box}, tooltips in page: {v.page.locator('[id*=tooltip], [class*=tooltip]').count()}")
 
 
 def test_a_click_on_a_state_opens_its_profile(visit: Visit) -> None:
     visit.open("")
     _overview(visit)
     visit.settle()
-    chart = visit.page.locator(".st-key-gap_map canvas, .st-key-gap_map svg").first
+    chart = visit.page.locator(".st-key-gap_map .vega-embed canvas, .st-key-gap_map .vega-embed svg.marks").first
     chart.scroll_into_view_if_needed()
     box = chart.bounding_box()
     assert box is not None

@@ -160,8 +160,10 @@ def corridor_table(matrix: pd.DataFrame, names: Mapping[str, str] | None = None,
     })
 
 
-def journey_timeline(journey: pd.DataFrame, as_of: str | None = None) -> alt.Chart:
-    """Stays as bars on a time axis, one row per state, coloured by the arrival's gap status."""
+def journey_timeline(journey: pd.DataFrame, as_of: str | None = None,
+                     period: tuple[str, str] | None = None) -> alt.Chart | alt.LayerChart:
+    """Stays as bars on a time axis, one row per state, coloured by the arrival's gap status;
+    `period` (first and last day) is marked behind the bars, for the period control."""
     data = journey.copy()
     data["status"] = data["status"].fillna(NOT_COUNTED)
     data["start"] = pd.to_datetime(data["arrival_date"])
@@ -174,7 +176,7 @@ def journey_timeline(journey: pd.DataFrame, as_of: str | None = None) -> alt.Cha
     data["lag"] = [("" if pd.isna(x) else f"{int(x)} days") for x in data["lag_days"].astype("Float64")]
     data["step"] = range(1, len(data) + 1)
     present = [s for s in [*STATUS_ORDER, NOT_COUNTED] if s in set(data["status"])]
-    return alt.Chart(data).mark_bar(height=18, cornerRadius=3).encode(
+    bars = alt.Chart(data).mark_bar(height=18, cornerRadius=3).encode(
         x=alt.X("start:T", title="Arrival and stay"),
         x2="end:T",
         y=alt.Y("to_state:N", title="State", sort=alt.EncodingSortField("start", op="min")),
@@ -184,6 +186,11 @@ def journey_timeline(journey: pd.DataFrame, as_of: str | None = None) -> alt.Cha
                  alt.Tooltip("arrival_date:N", title="Arrived"), alt.Tooltip("stay:N", title="Stayed"),
                  alt.Tooltip("what:N", title="Receiving state"), alt.Tooltip("lag:N", title="Told after")],
     ).properties(height=70 + 36 * data["to_state"].nunique())  # Streamlit fits axes into this height too
+    if period is None:
+        return bars
+    marked = pd.DataFrame({"start": [pd.to_datetime(period[0])], "end": [pd.to_datetime(period[1])]})
+    band = alt.Chart(marked).mark_rect(color=STATUS_COLORS["notified"], opacity=0.18).encode(x="start:T", x2="end:T")
+    return alt.LayerChart(layer=[band, bars])
 
 
 # --- the What-if page ---------------------------------------------------------------

@@ -18,6 +18,8 @@ import pandas as pd
 from .charts import _status_scale
 from .style import GAP_RATE_RANGE, NOT_COUNTED, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
 
+OUTSIDE = "outside"  # a journey arc outside the period the period control shows
+
 # --- maps (Altair on projected capital coordinates: local geometry only) ------------
 #
 # No base map and no tiles: capitals are projected (Web Mercator) in Python and
@@ -132,9 +134,10 @@ def _capitals(states: pd.DataFrame, used: set[str], xd: list, yd: list) -> alt.L
 
 
 def journey_map(journey: pd.DataFrame, states: pd.DataFrame, width: int = 440,
-                max_height: int = 440) -> alt.LayerChart | None:
+                max_height: int = 440, current: set[str] | None = None) -> alt.LayerChart | None:
     """The journey as arcs between capitals, coloured by arrival-gap status and numbered in order;
-    None when none of its states has coordinates."""
+    None when none of its states has coordinates. With `current` (movement ids: the period
+    control's), the other arcs are grey; the frame is the whole journey's, so nothing moves."""
     pos = _positions(states)
     names = dict(zip(states["code"], states["name"]))
     points, steps = [], []
@@ -143,13 +146,15 @@ def journey_map(journey: pd.DataFrame, states: pd.DataFrame, width: int = 440,
         if m.from_state not in pos or m.to_state not in pos:
             continue
         status = m.status if isinstance(m.status, str) else NOT_COUNTED
+        if current is not None and m.movement_id not in current:
+            status = OUTSIDE
         repeat = trips[(m.from_state, m.to_state)] = trips.get((m.from_state, m.to_state), -1) + 1
         path = _curve(pos[m.from_state], pos[m.to_state], bend=0.22 + 0.14 * repeat)  # a repeat bends further
         corridor = f"{names.get(m.from_state, m.from_state)} → {names.get(m.to_state, m.to_state)}"
         for j, (x, y) in enumerate(path):
             points.append({"arc": i, "order": j, "x": x, "y": y, "status": status, "step": i,
                            "movement": m.movement_id, "corridor": corridor, "arrived": m.arrival_date,
-                           "what": STATUS_LABELS[status]})
+                           "what": STATUS_LABELS.get(status, "outside the period")})
         mx, my = path[len(path) // 2]
         steps.append({"x": mx, "y": my, "step": str(i)})
     if not points:
@@ -158,10 +163,13 @@ def journey_map(journey: pd.DataFrame, states: pd.DataFrame, width: int = 440,
     xd, yd, height = _frame_box([pos[c] for c in used if c in pos], width, max_height)
     present = [s for s in [*STATUS_ORDER, NOT_COUNTED] if s in {p["status"] for p in points}]
     scale_x, scale_y = alt.Scale(domain=xd), alt.Scale(domain=yd)
+    colours = _status_scale(present)
+    if any(p["status"] == OUTSIDE for p in points):
+        colours = alt.Scale(domain=[*present, OUTSIDE], range=[*(STATUS_COLORS[s] for s in present), "#D9D9D9"])
     arcs = alt.Chart(pd.DataFrame(points)).mark_line(strokeWidth=3.5, strokeCap="round", opacity=0.95).encode(
         x=alt.X("x:Q", axis=None, scale=scale_x), y=alt.Y("y:Q", axis=None, scale=scale_y),
         detail="arc:N", order="order:Q",
-        color=alt.Color("status:N", scale=_status_scale(present), legend=None),
+        color=alt.Color("status:N", scale=colours, legend=None),
         tooltip=[alt.Tooltip("step:Q", title="Step"), alt.Tooltip("movement:N", title="Movement"),
                  alt.Tooltip("corridor:N", title="From → to"), alt.Tooltip("arrived:N", title="Arrived"),
                  alt.Tooltip("what:N", title="Receiving state")])

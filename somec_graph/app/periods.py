@@ -66,3 +66,20 @@ def widest(by_month: pd.DataFrame, step: str = "quarter") -> int:
     month = pd.PeriodIndex(by_month["month"], freq="M")
     label = month.astype(str) if step == "month" else [f"{m.year}-Q{m.quarter}" for m in month]
     return int(by_month.assign(period=label).groupby(["from_state", "to_state", "period"])["movements"].sum().max())
+
+
+def stays_in(journey: pd.DataFrame, period: Period) -> set[str]:
+    """The movements of a journey whose stay overlaps `period` (the last stay lasts on).
+
+    >>> j = pd.DataFrame({"movement_id": ["M1", "M2"], "arrival_date": ["2021-01-10", "2021-05-01"],
+    ...                   "days_stayed": [30, None]})
+    >>> sorted(stays_in(j, Period("2021-Q1", "2021-01-01", "2021-03-31")))
+    ['M1']
+    >>> sorted(stays_in(j, Period("2021-Q3", "2021-07-01", "2021-09-30")))
+    ['M2']
+    """
+    start = pd.to_datetime(journey["arrival_date"])
+    stayed = pd.to_numeric(journey["days_stayed"], errors="coerce")
+    end = start + pd.to_timedelta(stayed.fillna(365_000), unit="D")
+    overlaps = (start <= pd.Timestamp(period.date_to)) & (end >= pd.Timestamp(period.date_from))
+    return set(journey.loc[overlaps, "movement_id"])
