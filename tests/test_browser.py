@@ -483,12 +483,13 @@ def _mercator_fit(lon: float, lat: float, width: int, height: int) -> tuple[floa
     return tx + k * x, ty + k * y
 
 
-def _point_showing(v: Visit, box: dict[str, float], start: tuple[float, float], text: str) -> tuple[float, float]:
+def _point_showing(v: Visit, box: dict[str, float], start: tuple[float, float], text: str,
+                   reach: int = 160) -> tuple[float, float]:
     """A point of the chart whose tooltip names `text`: hover outwards from `start` until Vega's
     tooltip says so (the projection's pixels are Vega's, not ours to compute exactly)."""
     tip = v.page.locator("#vg-tooltip-element")
     seen: set[str] = set()
-    for radius in range(0, 160, 8):
+    for radius in range(0, reach, 8):
         ring = [(0, 0)] if radius == 0 else [(dx, dy) for dx in range(-radius, radius + 1, 8)
                                               for dy in (-radius, radius)] + \
             [(dx, dy) for dx in (-radius, radius) for dy in range(-radius + 8, radius, 8)]
@@ -517,4 +518,35 @@ def test_a_click_on_a_state_opens_its_profile(visit: Visit) -> None:
     visit.page.get_by_text("State profile: DE").wait_for(timeout=RENDER_TIMEOUT_MS)
     visit.settle()
     visit.screenshot("1-overview-state-clicked")
+    visit.check_clean()
+
+
+def test_a_click_on_a_corridor_of_the_state_flow_opens_its_arrivals(visit: Visit) -> None:
+    visit.open("networks")
+    _networks(visit)
+    visit.settle()
+    chart = visit.page.locator(".st-key-flow_map .vega-embed canvas, .st-key-flow_map .vega-embed svg.marks").first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box is not None
+    x, y = _point_showing(visit, box, (box["width"] / 2, box["height"] / 2), "→")
+    visit.page.mouse.click(x, y)
+    visit.page.get_by_text("Corridor:").first.wait_for(timeout=RENDER_TIMEOUT_MS)
+    visit.settle()
+    visit.screenshot("3-networks-corridor-clicked")
+    visit.check_clean()
+
+
+def test_a_click_on_a_state_node_of_the_state_flow_opens_its_profile(visit: Visit) -> None:
+    visit.open("networks")
+    _networks(visit)
+    visit.settle()
+    chart = visit.page.locator(".st-key-flow_map .vega-embed canvas, .st-key-flow_map .vega-embed svg.marks").first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box is not None
+    x, y = _point_showing(visit, box, (box["width"] / 2, box["height"] / 2), "Germany (DE)", reach=320)
+    visit.page.mouse.click(x, y)
+    visit.page.get_by_text("State profile: DE").wait_for(timeout=RENDER_TIMEOUT_MS)
+    visit.settle()
     visit.check_clean()
