@@ -87,10 +87,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Load the valid rows and report the rejected ones.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True),
               help="Write problems as CSV (file, line, column, value, reason). Default with --skip-invalid: rejected-rows.csv")
-def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | None) -> None:
+@click.option("--sync", is_flag=True,
+              help="FOLDER is the complete truth: also delete what it no longer holds, with everything derived from it.")
+@click.option("--dry-run", is_flag=True, help="Only print what would be created, updated (and deleted) per file.")
+def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | None, sync: bool, dry_run: bool) -> None:
     """Validate the data set in FOLDER (or the shipped seed data, --seed) and load it into the graph."""
     from .ingest.contract import TABLES
     from .ingest.load import load_dataset
+    from .ingest.sync import require_complete
     from .ingest.validate import problems_csv, validate
 
     if (folder is None) == (not seed):
@@ -98,6 +102,11 @@ def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | Non
     folder = folder or SEED_DIR
     if not folder.is_dir():
         raise SomecGraphError(f"{folder} is not a folder; give the folder that holds the data set's CSV files.")
+    if sync:
+        if skip_invalid:  # a rejected row is still in the folder: a sync must neither load nor delete it
+            raise SomecGraphError("--sync makes the graph equal to the folder, so every row must be valid; "
+                                  "it cannot be combined with --skip-invalid.")
+        require_complete(folder)  # before validating: a missing file is refused at once
     with err.status(f"Validating {folder} ..."):
         ds = validate(folder)
     if not any((folder / t.file).is_file() for t in TABLES if not t.reference):
@@ -123,12 +132,17 @@ def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | Non
                                   "Fix them, or load the valid rows with --skip-invalid.")
         err.print(f"{ds.rejected_rows} row(s) rejected; reasons written to {report}.", markup=False)
     with _store() as store, progress_bars() as progress:
-        summary = load_dataset(store, ds, progress)
-    _audit("load", {"folder": str(folder.resolve()), "skip_invalid": skip_invalid},
-           sum(t.created + t.updated for t in summary.tables.values()))
+        summary = load_dataset(store, ds, progress, sync=sync, dry_run=dry_run)
+    columns = ["file", "created", "updated", "unchanged", *(["deleted"] if sync else [])]
+    if dry_run:
+        err.print("Dry run: nothing was written.")
+        emit(pd.DataFrame(summary.rows(), columns=columns), "table")
+        return
+    _audit("load", {"folder": str(folder.resolve()), "skip_invalid": skip_invalid, "sync": sync},
+           sum(t.created + t.updated + t.deleted for t in summary.tables.values()))
     if summary.resumed:
         err.print("An earlier load had not finished; it has now been completed.")
-    emit(pd.DataFrame(summary.rows(), columns=["file", "created", "updated", "unchanged"]), "table")
+    emit(pd.DataFrame(summary.rows(), columns=columns), "table")
 
 
 # --- query ------------------------------------------------------------------
