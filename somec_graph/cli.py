@@ -290,7 +290,22 @@ def journey(offender_id: str, window_days: int, as_of: str | None, fmt: str) -> 
     from .analysis import paths
 
     with _store() as store:
-        emit(paths.journey(store, offender_id, window_days=window_days, as_of=as_of), fmt)
+        rows = paths.journey(store, offender_id, window_days=window_days, as_of=as_of)
+    _audit("journey", {"offender_id": offender_id, "window_days": window_days, "as_of": as_of}, len(rows))
+    emit(rows, fmt)
+
+
+@cli.command()
+@click.argument("offender_ids", nargs=-1, required=True, metavar="OFFENDER_ID...")
+@click.option("--reason", required=True, help="Why they are erased (a request, an expungement at the source); audited.")
+def erase(offender_ids: tuple[str, ...], reason: str) -> None:
+    """Remove offenders with their convictions, movements, the exchanges about them and their cases (SPEC §2)."""
+    from .ingest.erase import erase_offenders
+
+    with _store() as store:
+        summary = erase_offenders(store, list(offender_ids), reason)
+    click.echo(f"Erased {summary.offenders} offender(s) with {summary.convictions} conviction(s), "
+               f"{summary.movements} movement(s) and {summary.exchanges} exchange(s).")
 
 
 @cli.command()
@@ -498,12 +513,13 @@ def audit_head() -> None:
 @click.option("--user", help="Only this user's entries.")
 @click.option("--since", help="Only entries on or after this date (YYYY-MM-DD).")
 @click.option("--action", help="Only this action, e.g. query, load, view.")
+@click.option("--offender", help="Only the entries about this offender id (the log holds its keyed hash).")
 @format_option
-def audit_show(user: str | None, since: str | None, action: str | None, fmt: str) -> None:
+def audit_show(user: str | None, since: str | None, action: str | None, offender: str | None, fmt: str) -> None:
     """List audit entries, oldest first."""
     from .access import audit
 
-    emit(audit.show(load_settings().data_dir, user=user, since=since, action=action), fmt)
+    emit(audit.show(load_settings().data_dir, user=user, since=since, action=action, offender=offender), fmt)
 
 
 # --- data generation and the dashboard -------------------------------------

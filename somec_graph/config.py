@@ -7,6 +7,7 @@ Both the CLI and the dashboard read settings through `load_settings()`;
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +32,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SOMEC_IDLE_MINUTES", "60", "Minutes without use after which the embedded server stops itself; 0 keeps it running."),
     Setting("SOMEC_HEAP", "2g", "Java heap of the embedded server (e.g. 2g, 4g)."),
     Setting("SOMEC_BATCH_SIZE", "5000", "Rows per write transaction when loading."),
+    Setting("SOMEC_OFFENDER_ID_PATTERN", "OFF-[0-9]+", "Regular expression of the data's offender ids: text the audit "
+            "log would hold (a query, a reason) that matches it is logged as the id's keyed hash."),
 )
 
 EMBEDDED_DATABASE = "somec"
@@ -47,6 +50,7 @@ class Settings:
     idle_minutes: int
     heap: str
     batch_size: int
+    offender_id_pattern: re.Pattern[str]
 
     @property
     def embedded(self) -> bool:
@@ -71,6 +75,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     heap = env["SOMEC_HEAP"]
     if not heap[:-1].isdigit() or heap[-1].lower() not in "mg":
         raise ConfigError(f"SOMEC_HEAP={heap!r} must look like 2g or 1500m.")
+    try:
+        id_pattern = re.compile(env["SOMEC_OFFENDER_ID_PATTERN"])
+    except re.error as exc:
+        raise ConfigError(f"SOMEC_OFFENDER_ID_PATTERN is not a regular expression ({exc}); fix it or unset it.") from None
     return Settings(
         neo4j_uri=env["SOMEC_NEO4J_URI"],
         neo4j_user=env["SOMEC_NEO4J_USER"],
@@ -81,4 +89,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         idle_minutes=_int(env, "SOMEC_IDLE_MINUTES", 0),
         heap=heap,
         batch_size=_int(env, "SOMEC_BATCH_SIZE", 1),
+        offender_id_pattern=id_pattern,
     )
