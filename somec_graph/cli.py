@@ -390,6 +390,32 @@ def db_stop() -> None:
     click.echo("Embedded database stopped." if stopped else "The embedded database was not running.")
 
 
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True))
+def backup(file: Path) -> None:
+    """Write a consistent backup of the embedded database to FILE (a new file), while the dashboard reads on."""
+    from .store.backup import backup as make_backup
+
+    size = make_backup(load_settings(), file)
+    _audit("backup", {"file": str(file)}, None)
+    click.echo(f"Backup written to {file} ({size:,} bytes).")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True))
+def restore(file: Path) -> None:
+    """Replace the embedded database by the backup in FILE; erasures the audit log records are applied again."""
+    from .ingest.erase import reapply_erasures
+    from .store.backup import restore as restore_backup
+
+    restore_backup(load_settings(), file)
+    _audit("restore", {"file": str(file)}, None)
+    with _store() as store:
+        again = reapply_erasures(store)
+    click.echo(f"Restored the embedded database from {file}"
+               + (f"; {again} offender(s) erased since were erased again." if again else "."))
+
+
 # --- export ------------------------------------------------------------------
 
 @cli.command()
