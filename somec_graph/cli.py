@@ -304,8 +304,10 @@ def erase(offender_ids: tuple[str, ...], reason: str) -> None:
 
     with _store() as store:
         summary = erase_offenders(store, list(offender_ids), reason)
+    before = len(set(offender_ids)) - summary.offenders
     click.echo(f"Erased {summary.offenders} offender(s) with {summary.convictions} conviction(s), "
-               f"{summary.movements} movement(s) and {summary.exchanges} exchange(s).")
+               f"{summary.movements} movement(s) and {summary.exchanges} exchange(s)."
+               + (f" {before} of the ids had been erased before." if before else ""))
 
 
 @cli.command()

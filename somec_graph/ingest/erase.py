@@ -13,8 +13,9 @@ relations are read from the remaining convictions' `case_id` on every call.
 
 The audit log records the erasure with its reason and the keyed hash of each
 id (never the id: `audit.record` pseudonymises it) *before* anything is
-deleted, so an erasure is never missing from the log. `reapply_erasures`
-uses those hashes to erase again whatever an older backup brings back.
+deleted, so an erasure is never missing from the log. Those hashes let an
+erasure be run again without refusing the ids already gone, and let
+`reapply_erasures` erase again whatever an older backup brings back.
 """
 
 from __future__ import annotations
@@ -49,6 +50,11 @@ def erase_offenders(store: Store, offender_ids: list[str], reason: str) -> Erase
     offender_ids : ids as in offenders.csv; every one must be in the graph
     reason : why (a request, a court order, expungement at the source); audited
 
+    Returns
+    -------
+    EraseSummary : how many offenders and rows went (ids the audit log
+        records as erased already are not counted, and not refused)
+
     Examples
     --------
     >>> erase_offenders(store, ["OFF-000001"], "expunged at the source").offenders  # doctest: +SKIP
@@ -63,10 +69,17 @@ def erase_offenders(store: Store, offender_ids: list[str], reason: str) -> Erase
                               f"{MAX_REASON_CHARS} characters.")
     with writer.exclusive(store.settings.data_dir, store.user.name, ERASE_ACTION):
         found = set(store.run("erase/found", {"ids": ids})[0]["ids"])
-        unknown = [i for i in ids if i not in found]
+        missing = [i for i in ids if i not in found]
+        # An id the log records as erased is no typo: an erasure run again (after it was killed, say) goes on.
+        erased = erased_keys(store)
+        hashes = audit.pseudonymised(store.settings.data_dir, {"offenders": missing})["offenders"]
+        unknown = [i for i, key in zip(missing, hashes) if key not in erased]
         if unknown:
             raise SomecGraphError(f"No offender {', '.join(repr(i) for i in unknown)} in the graph; nothing was "
                                   "erased (ids are the offender_id column of offenders.csv).")
+        ids = [i for i in ids if i in found]
+        if not ids:
+            return EraseSummary(0, 0, 0, 0)
         keys = {kind: store.run(f"derive/offender_{kind}", {"ids": ids})[0]["id"]
                 for kind in ("convictions", "movements", "exchanges")}
         summary = EraseSummary(len(ids), *(len(keys[k]) for k in ("convictions", "movements", "exchanges")))
