@@ -142,16 +142,16 @@ def restore(settings: Settings, source: Path, user: User = LOCAL_ADMIN) -> None:
     staged = work / "staging"
     with writer.exclusive(settings.data_dir, user.name, "restore"):
         _unpack(settings, source, staged)
-        with embedded.stopped(settings):
-            _swap(settings, staged)
         try:
-            with open_store(settings) as store:
+            with embedded.stopped(settings):
+                _swap(settings, staged)
+            with open_store(settings) as store:  # the restored database answers
                 store.run("load/meta")
-        except SomecGraphError:
+        except SomecGraphError:  # the server did not start on it, or it does not answer
             with embedded.stopped(settings):
                 shutil.rmtree(embedded.database_dir(settings), ignore_errors=True)
                 if embedded.previous_dir(settings).exists():
                     embedded.previous_dir(settings).rename(embedded.database_dir(settings))
-            raise SomecGraphError(f"The database restored from {source} does not open; the previous data "
-                                  "was put back.") from None
+            raise SomecGraphError(f"{source} is not a usable backup of the embedded database (the database in "
+                                  "it does not open); the previous data was put back.") from None
         shutil.rmtree(work, ignore_errors=True)
