@@ -71,7 +71,7 @@ def erase_offenders(store: Store, offender_ids: list[str], reason: str) -> Erase
         found = set(store.run("erase/found", {"ids": ids})[0]["ids"])
         missing = [i for i in ids if i not in found]
         # An id the log records as erased is no typo: an erasure run again (after it was killed, say) goes on.
-        erased = erased_keys(store)
+        erased = erased_keys(store) if missing else set()  # reads the whole log: only when needed
         hashes = audit.pseudonymised(store.settings.data_dir, {"offenders": missing})["offenders"]
         unknown = [i for i, key in zip(missing, hashes) if key not in erased]
         if unknown:
