@@ -87,10 +87,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--skip-invalid", is_flag=True, help="Load the valid rows and report the rejected ones.")
 @click.option("--report", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True),
               help="Write problems as CSV (file, line, column, value, reason). Default with --skip-invalid: rejected-rows.csv")
-def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | None) -> None:
+@click.option("--sync", is_flag=True,
+              help="FOLDER is the complete truth: also delete what it no longer holds, with everything derived from it.")
+@click.option("--dry-run", is_flag=True, help="Only print what would be created, updated (and deleted) per file.")
+def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | None, sync: bool, dry_run: bool) -> None:
     """Validate the data set in FOLDER (or the shipped seed data, --seed) and load it into the graph."""
     from .ingest.contract import TABLES
     from .ingest.load import load_dataset
+    from .ingest.sync import require_complete
     from .ingest.validate import problems_csv, validate
 
     if (folder is None) == (not seed):
@@ -98,6 +102,11 @@ def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | Non
     folder = folder or SEED_DIR
     if not folder.is_dir():
         raise SomecGraphError(f"{folder} is not a folder; give the folder that holds the data set's CSV files.")
+    if sync:
+        if skip_invalid:  # a rejected row is still in the folder: a sync must neither load nor delete it
+            raise SomecGraphError("--sync makes the graph equal to the folder, so every row must be valid; "
+                                  "it cannot be combined with --skip-invalid.")
+        require_complete(folder)  # before validating: a missing file is refused at once
     with err.status(f"Validating {folder} ..."):
         ds = validate(folder)
     if not any((folder / t.file).is_file() for t in TABLES if not t.reference):
@@ -123,12 +132,17 @@ def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | Non
                                   "Fix them, or load the valid rows with --skip-invalid.")
         err.print(f"{ds.rejected_rows} row(s) rejected; reasons written to {report}.", markup=False)
     with _store() as store, progress_bars() as progress:
-        summary = load_dataset(store, ds, progress)
-    _audit("load", {"folder": str(folder.resolve()), "skip_invalid": skip_invalid},
-           sum(t.created + t.updated for t in summary.tables.values()))
+        summary = load_dataset(store, ds, progress, sync=sync, dry_run=dry_run)
+    columns = ["file", "created", "updated", "unchanged", *(["deleted"] if sync else [])]
+    if dry_run:
+        err.print("Dry run: nothing was written.")
+        emit(pd.DataFrame(summary.rows(), columns=columns), "table")
+        return
+    _audit("load", {"folder": str(folder.resolve()), "skip_invalid": skip_invalid, "sync": sync},
+           sum(t.created + t.updated + t.deleted for t in summary.tables.values()))
     if summary.resumed:
         err.print("An earlier load had not finished; it has now been completed.")
-    emit(pd.DataFrame(summary.rows(), columns=["file", "created", "updated", "unchanged"]), "table")
+    emit(pd.DataFrame(summary.rows(), columns=columns), "table")
 
 
 # --- query ------------------------------------------------------------------
@@ -276,7 +290,24 @@ def journey(offender_id: str, window_days: int, as_of: str | None, fmt: str) -> 
     from .analysis import paths
 
     with _store() as store:
-        emit(paths.journey(store, offender_id, window_days=window_days, as_of=as_of), fmt)
+        rows = paths.journey(store, offender_id, window_days=window_days, as_of=as_of)
+    _audit("journey", {"offender_id": offender_id, "window_days": window_days, "as_of": as_of}, len(rows))
+    emit(rows, fmt)
+
+
+@cli.command()
+@click.argument("offender_ids", nargs=-1, required=True, metavar="OFFENDER_ID...")
+@click.option("--reason", required=True, help="Why they are erased (a request, an expungement at the source); audited.")
+def erase(offender_ids: tuple[str, ...], reason: str) -> None:
+    """Remove offenders with their convictions, movements, the exchanges about them and their cases (SPEC §2)."""
+    from .ingest.erase import erase_offenders
+
+    with _store() as store:
+        summary = erase_offenders(store, list(offender_ids), reason)
+    before = len(set(offender_ids)) - summary.offenders
+    click.echo(f"Erased {summary.offenders} offender(s) with {summary.convictions} conviction(s), "
+               f"{summary.movements} movement(s) and {summary.exchanges} exchange(s)."
+               + (f" {before} of the ids had been erased before." if before else ""))
 
 
 @cli.command()
@@ -359,6 +390,32 @@ def db_stop() -> None:
     settings = load_settings()
     stopped = embedded.stop(settings)
     click.echo("Embedded database stopped." if stopped else "The embedded database was not running.")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True))
+def backup(file: Path) -> None:
+    """Write a consistent backup of the embedded database to FILE (a new file), while the dashboard reads on."""
+    from .store.backup import backup as make_backup
+
+    size = make_backup(load_settings(), file)
+    _audit("backup", {"file": str(file)}, None)
+    click.echo(f"Backup written to {file} ({size:,} bytes).")
+
+
+@cli.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True))
+def restore(file: Path) -> None:
+    """Replace the embedded database by the backup in FILE; erasures the audit log records are applied again."""
+    from .ingest.erase import reapply_erasures
+    from .store.backup import restore as restore_backup
+
+    restore_backup(load_settings(), file)
+    _audit("restore", {"file": str(file)}, None)
+    with _store() as store:
+        again = reapply_erasures(store)
+    click.echo(f"Restored the embedded database from {file}"
+               + (f"; {again} offender(s) erased since were erased again." if again else "."))
 
 
 # --- export ------------------------------------------------------------------
@@ -484,12 +541,13 @@ def audit_head() -> None:
 @click.option("--user", help="Only this user's entries.")
 @click.option("--since", help="Only entries on or after this date (YYYY-MM-DD).")
 @click.option("--action", help="Only this action, e.g. query, load, view.")
+@click.option("--offender", help="Only the entries about this offender id (the log holds its keyed hash).")
 @format_option
-def audit_show(user: str | None, since: str | None, action: str | None, fmt: str) -> None:
+def audit_show(user: str | None, since: str | None, action: str | None, offender: str | None, fmt: str) -> None:
     """List audit entries, oldest first."""
     from .access import audit
 
-    emit(audit.show(load_settings().data_dir, user=user, since=since, action=action), fmt)
+    emit(audit.show(load_settings().data_dir, user=user, since=since, action=action, offender=offender), fmt)
 
 
 # --- data generation and the dashboard -------------------------------------

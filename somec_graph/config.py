@@ -7,6 +7,7 @@ Both the CLI and the dashboard read settings through `load_settings()`;
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,6 +34,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SOMEC_BATCH_SIZE", "5000", "Rows per write transaction when loading."),
     Setting("SOMEC_MIN_CELL", "5", "Smallest number of movements behind an aggregate a supervisor is shown; "
                                    "smaller cells read 'fewer than N'."),
+    Setting("SOMEC_OFFENDER_ID_PATTERN", "OFF-[0-9]+", "Regular expression of the data's offender ids: text the audit "
+            "log would hold (a query, a reason) that matches it is logged as the id's keyed hash."),
 )
 
 EMBEDDED_DATABASE = "somec"
@@ -50,6 +53,7 @@ class Settings:
     heap: str
     batch_size: int
     min_cell: int
+    offender_id_pattern: re.Pattern[str]
 
     @property
     def embedded(self) -> bool:
@@ -74,6 +78,10 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     heap = env["SOMEC_HEAP"]
     if not heap[:-1].isdigit() or heap[-1].lower() not in "mg":
         raise ConfigError(f"SOMEC_HEAP={heap!r} must look like 2g or 1500m.")
+    try:
+        id_pattern = re.compile(env["SOMEC_OFFENDER_ID_PATTERN"])
+    except re.error as exc:
+        raise ConfigError(f"SOMEC_OFFENDER_ID_PATTERN is not a regular expression ({exc}); fix it or unset it.") from None
     return Settings(
         neo4j_uri=env["SOMEC_NEO4J_URI"],
         neo4j_user=env["SOMEC_NEO4J_USER"],
@@ -85,4 +93,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         heap=heap,
         batch_size=_int(env, "SOMEC_BATCH_SIZE", 1),
         min_cell=_int(env, "SOMEC_MIN_CELL", 1),
+        offender_id_pattern=id_pattern,
     )

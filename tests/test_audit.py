@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from somec_graph.access import audit
-from somec_graph.access.audit import GENESIS, AuditError, head, record, show, verify
+from somec_graph.access.audit import GENESIS, AuditError, head, offender_key, record, show, verify
 
 
 def _log(tmp_path: Path, n: int = 5) -> list[dict]:
@@ -206,7 +206,7 @@ def test_show_filters(tmp_path: Path) -> None:
     frame = show(tmp_path)
     assert list(frame.columns) == ["time", "user", "role", "action", "params", "rows"]
     assert len(frame) == 3 and frame["rows"].isna().tolist() == [False, True, False]
-    assert json.loads(frame.loc[0, "params"]) == {"offender_id": "OFF-1"}
+    assert json.loads(frame.loc[0, "params"]) == {"offender_id": offender_key(tmp_path, "OFF-1")}
     assert show(tmp_path, user="ana")["action"].tolist() == ["journey", "gaps.matrix"]
     assert show(tmp_path, action="load")["user"].tolist() == ["boss"]
     assert len(show(tmp_path, since="2000-01-01")) == 3

@@ -14,10 +14,14 @@ it as `verify(data_dir, expected_head=...)`, which then reports a log that no
 longer contains that entry. Anyone who can write the file can also rebuild the
 whole chain with fresh hashes; only an externally recorded head catches that.
 
-An offender id never goes into the log in clear: `offender_key()` gives its
-keyed hash (HMAC-SHA256 with a random key kept owner-only in
-`<data_dir>/audit.key`, created on first use), so an erasure leaves nothing to
-scrub while an auditor holding the key can still check whether an id appears.
+An offender id never goes into the log in clear, whoever records the entry:
+`record()` itself replaces it by `offender_key()`, its keyed hash
+(HMAC-SHA256 with a random key kept owner-only in `<data_dir>/audit.key`,
+created on first use) — every text value of a parameter named like an
+offender (`offender_id`, `offender`, `offenders`, at any depth), and in any
+other text every match of SOMEC_OFFENDER_ID_PATTERN (an id typed into a
+free-text query or a reason). So an erasure leaves nothing to scrub, while an
+auditor holding the key can still find an id's entries (`show(offender=...)`).
 
 Writers (the CLI and the dashboard, in several processes) take an exclusive
 `fcntl.flock` on `audit.lock` around read-last-entry-then-append, so entries
@@ -27,8 +31,8 @@ never interleave and the chain never forks. Parameters whose key contains
 >>> import tempfile
 >>> d = Path(tempfile.mkdtemp())
 >>> e = record(d, "ana", "analyst", "journey", {"offender_id": "OFF-1", "password": "x"}, rows=3)
->>> e["seq"], e["params"], verify(d), head(d) == e["hash"]
-(1, {'offender_id': 'OFF-1'}, [], True)
+>>> e["seq"], e["params"] == {"offender_id": offender_key(d, "OFF-1")}, verify(d), head(d) == e["hash"]
+(1, True, [], True)
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ import hmac
 import json
 import math
 import os
+import re
 import secrets
 import stat
 from collections.abc import Iterator
@@ -47,6 +52,7 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ..config import load_settings
 from ..errors import SomecGraphError
 
 if TYPE_CHECKING:  # pandas only when show() is called: record() runs on every CLI command
@@ -59,6 +65,7 @@ KEY_BYTES = 32
 GENESIS = "0" * 64
 FIELDS = ("seq", "time", "user", "role", "action", "params", "rows", "prev", "hash")
 SENSITIVE = ("password", "passwd", "secret", "token")
+OFFENDER_PARAM = "offender"  # a parameter whose name holds it names offenders: its text is logged as keyed hashes
 MAX_TEXT_CHARS = 4000   # a parameter value longer than this is cut (a pasted query, say)
 MAX_NAME_CHARS = 200
 _TAIL_CHUNK = 64 * 1024
@@ -109,6 +116,40 @@ def clean_params(value: Any, _depth: int = 0) -> Any:
     if len(text) > MAX_TEXT_CHARS:
         text = text[:MAX_TEXT_CHARS] + f"…({len(text) - MAX_TEXT_CHARS} more characters)"
     return text
+
+
+def pseudonymised(data_dir: Path | str, value: Any, pattern: re.Pattern[str] | None = None) -> Any:
+    """`value` (cleaned params) with every offender id replaced by its keyed hash.
+
+    Text under a key containing "offender" is hashed whole; any other text has
+    each match of `pattern` (default: SOMEC_OFFENDER_ID_PATTERN) hashed. The
+    key file is read only when something is replaced.
+
+    >>> import tempfile
+    >>> d = tempfile.mkdtemp()
+    >>> p = pseudonymised(d, {"offenders": ["O1"], "text": "MATCH ({offender_id: 'OFF-7'})", "n": 1})
+    >>> p["offenders"] == [offender_key(d, "O1")], p["text"] == f"MATCH ({{offender_id: '{offender_key(d, 'OFF-7')}'}})"
+    (True, True)
+    """
+    folder = Path(data_dir)
+    pattern = pattern or load_settings().offender_id_pattern
+    key: list[bytes] = []  # read once, on the first replacement
+
+    def keyed(text: str) -> str:
+        if not key:
+            key.append(_hash_key(folder))
+        return hmac.new(key[0], text.encode("utf-8"), hashlib.sha256).hexdigest()
+
+    def walk(item: Any, named: bool) -> Any:
+        if isinstance(item, dict):
+            return {k: walk(v, named or OFFENDER_PARAM in k.lower()) for k, v in item.items()}
+        if isinstance(item, list):
+            return [walk(v, named) for v in item]
+        if isinstance(item, str):
+            return keyed(item) if named else pattern.sub(lambda m: keyed(m.group(0)), item)
+        return item
+
+    return walk(value, False)
 
 
 def _name(label: str, value: Any) -> str:
@@ -201,7 +242,8 @@ def record(data_dir: Path | str, user: str, role: str, action: str, params: dict
 
     Keys of `params` that contain "password", "passwd", "secret" or "token" are
     dropped; values become JSON (dates as ISO text); text longer than
-    MAX_TEXT_CHARS is cut. The file is created owner-only (0600).
+    MAX_TEXT_CHARS is cut; offender ids become keyed hashes (`pseudonymised`).
+    The file is created owner-only (0600).
     """
     entry: dict[str, Any] = {"user": _name("user", user), "role": _name("role", role),
                              "action": _name("action", action)}
@@ -209,7 +251,7 @@ def record(data_dir: Path | str, user: str, role: str, action: str, params: dict
         raise AuditError("The audit params must be a dict of names and values.")
     if rows is not None and (type(rows) is not int or rows < 0):
         raise AuditError("The audit rows must be a whole number of at least 0, or None.")
-    entry["params"] = clean_params(params or {})
+    entry["params"] = pseudonymised(data_dir, clean_params(params or {}))
     entry["rows"] = rows
     with _locked(data_dir, exclusive=True):
         try:
@@ -377,16 +419,18 @@ def verify(data_dir: Path | str, expected_head: str | None = None) -> list[str]:
 
 
 def show(data_dir: Path | str, user: str | None = None, since: str | date | None = None,
-         action: str | None = None) -> pd.DataFrame:
+         action: str | None = None, offender: str | None = None) -> pd.DataFrame:
     """Entries as a table (time, user, role, action, params as JSON text, rows), oldest first.
 
     `since` is an ISO date (or date-time, UTC) — entries at or after it; `user`
-    and `action` keep exact matches. Malformed lines are skipped (verify() reports them).
+    and `action` keep exact matches; `offender` (an id in clear) keeps the
+    entries that hold its keyed hash. Malformed lines are skipped (verify() reports them).
     """
     import pandas as pd
 
     columns = ["time", "user", "role", "action", "params", "rows"]
     start = _since(since)
+    wanted = offender_key(data_dir, offender) if offender is not None else None
     rows: list[dict[str, Any]] = []
     for raw in _read_lines(data_dir) or []:
         entry = _parse(raw) if raw.strip() else "empty"
@@ -397,6 +441,8 @@ def show(data_dir: Path | str, user: str | None = None, since: str | date | None
         if action is not None and entry["action"] != action:
             continue
         if start is not None and _entry_time(entry) < start:
+            continue
+        if wanted is not None and wanted not in json.dumps(entry["params"]):
             continue
         rows.append({"time": entry["time"], "user": entry["user"], "role": entry["role"],
                      "action": entry["action"],

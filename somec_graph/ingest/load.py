@@ -8,7 +8,9 @@ batched `UNWIND $rows` MERGE statements, one transaction per batch.
 
 A `Meta` node marks a load as pending until it has finished: the next load
 after one that died re-sends every row and re-derives every offender, so an
-interrupted load can simply be run again.
+interrupted load can simply be run again. A sync (`sync.py`) also deletes,
+inside the same pending window, what the data set no longer holds; a dry run
+only counts.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ from ..store import Store, cypher, writer
 from ..vocab import QUALIFYING_GROUPS, risk_rank
 from .contract import TABLES, TABLES_BY_NAME, Table
 from .derive import FACTS_VERSION, Derived, derive_offender
+from .sync import Removal, apply_removal, plan_removal, require_complete
 from .validate import Dataset
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
@@ -39,6 +42,7 @@ class TableSummary:
     created: int = 0
     updated: int = 0
     unchanged: int = 0
+    deleted: int = 0  # by a sync only
 
 
 @dataclass
@@ -48,8 +52,8 @@ class LoadSummary:
     resumed: bool = False
 
     def rows(self) -> list[dict[str, Any]]:
-        return [{"file": f"{name}.csv", "created": s.created, "updated": s.updated, "unchanged": s.unchanged}
-                for name, s in self.tables.items()]
+        return [{"file": f"{name}.csv", "created": s.created, "updated": s.updated, "unchanged": s.unchanged,
+                 "deleted": s.deleted} for name, s in self.tables.items()]
 
 
 def _day_name(column: str) -> str:
@@ -167,20 +171,35 @@ def _write(store: Store, plan: _Plan, report: Progress) -> None:
                 store.write_batches(f"load/{link.statement}{suffix}", linked, batch)
 
 
-def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None) -> LoadSummary:
+def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None, *, sync: bool = False,
+                 dry_run: bool = False) -> LoadSummary:
     """Write the valid rows of `ds` to the graph and derive the gap facts.
 
     Only valid rows are in `ds.rows`; the caller decides whether a data set with
     problems may load at all (the CLI refuses unless --skip-invalid).
+
+    Parameters
+    ----------
+    sync : also delete every agency, offender, conviction, movement and
+        exchange that `ds` does not hold, with everything derived from them
+        (SPEC §2); refused when the folder lacks one of the four data files
+    dry_run : count what would be created, updated (and deleted) per file,
+        and write nothing
     """
     if not store.user.is_admin:
         raise AccessDenied(f"Loading data needs the admin role; {store.user.name} is {store.user.role}.")
-    with writer.exclusive(store.settings.data_dir, store.user.name, "load"):
-        return _load(store, ds, progress or (lambda step, done, total: None))
+    if sync:
+        require_complete(ds.folder)
+    report = progress or (lambda step, done, total: None)
+    if dry_run:  # reads only: no lock, no schema
+        return _load(store, ds, report, sync, dry_run=True)
+    with writer.exclusive(store.settings.data_dir, store.user.name, "sync" if sync else "load"):
+        return _load(store, ds, report, sync)
 
 
-def _load(store: Store, ds: Dataset, report: Progress) -> LoadSummary:
-    apply_schema(store)
+def _load(store: Store, ds: Dataset, report: Progress, sync: bool, dry_run: bool = False) -> LoadSummary:
+    if not dry_run:
+        apply_schema(store)
     meta = store.run("load/meta")[0]
     summary = LoadSummary(resumed=bool(meta["pending"]))
     stale = meta["facts_version"] != FACTS_VERSION
@@ -192,7 +211,10 @@ def _load(store: Store, ds: Dataset, report: Progress) -> LoadSummary:
         summary.tables[table.name] = TableSummary()
         plans.append(_plan(store, table, ds, lookups, summary.resumed, summary.tables[table.name], affected,
                            present[table.name]))
-    if not stale and not any(p.new or p.merge for p in plans):
+    removal = plan_removal(store, ds) if sync else Removal()
+    for name, keys in removal.keys.items():
+        summary.tables[name].deleted = len(keys)
+    if dry_run or (not stale and not any(p.new or p.merge for p in plans) and not removal.total):
         return summary
     # A changed offence group or agency state can change any offender's facts.
     everything = summary.resumed or stale or any((p.new or p.merge) and (p.table.reference or p.table.name == "agencies")
@@ -200,6 +222,9 @@ def _load(store: Store, ds: Dataset, report: Progress) -> LoadSummary:
     store.run("load/meta_begin", write=True)
     for plan in plans:
         _write(store, plan, report)
+    # After the writes: a deleted row is named by no remaining row, and nothing dangles in between.
+    apply_removal(store, removal, report)
+    affected |= removal.affected
     if everything:
         affected = {r["offender_id"] for r in store.run("derive/all_offenders")}
     summary.derived_offenders = derive(store, sorted(affected), report)

@@ -11,6 +11,7 @@ without use and removes the state file when it ends. Files in SOMEC_DATA_DIR:
 - `server.log`    the server's log
 - `bolt-port`     the port chosen at first start, reused so clients reconnect after a restart
 - `databases/`    the data
+- `restore/`      a restore's work folder (the backup being unpacked, the database it replaces)
 """
 
 from __future__ import annotations
@@ -195,6 +196,7 @@ def recover(settings: Settings, timeout_s: float = 20) -> bool:
 def _start(settings: Settings) -> dict:
     data_dir = settings.data_dir
     paths = _paths(data_dir)
+    _recover_replaced(settings)
     bolt_port = _port(settings)
     if _port_open(bolt_port):
         raise ConfigError(
@@ -221,6 +223,38 @@ def _start(settings: Settings) -> dict:
         "The embedded database server did not start; see "
         f"{paths['server.log']} (last lines: {' | '.join(tail)[-300:]})."
     )
+
+
+@contextmanager
+def stopped(settings: Settings) -> Iterator[None]:
+    """The server stopped for the duration (to replace its database), and started again after it.
+
+    The start lock is held throughout, so no other process (a dashboard reading) starts the
+    server on a half-replaced folder; they wait, then find it running again.
+    """
+    with _start_lock(settings.data_dir):
+        stop(settings)
+        try:
+            yield
+        finally:
+            _start(settings)
+
+
+def database_dir(settings: Settings) -> Path:
+    return settings.data_dir / "databases" / EMBEDDED_DATABASE
+
+
+def previous_dir(settings: Settings) -> Path:
+    """Where a restore keeps the replaced database until the restored one answers: outside
+    `databases/`, where the server would open it as a database of its own."""
+    return settings.data_dir / "restore" / "previous"
+
+
+def _recover_replaced(settings: Settings) -> None:
+    # A restore killed between moving the database aside and moving the new one in:
+    # put the old one back, rather than let the server create an empty database.
+    if previous_dir(settings).is_dir() and not database_dir(settings).exists():
+        previous_dir(settings).rename(database_dir(settings))
 
 
 def stop(settings: Settings) -> bool:
@@ -258,9 +292,15 @@ def _die_with_parent() -> None:
     ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def _java_command(data_dir: Path, bolt_port: int, heap: str) -> list[str]:
+def java_runtime() -> tuple[Path, str]:
+    """The bundled `java` and the class path of the server's jars (the backup tools use them too)."""
     runtime = _runtime_dir()
     jars = sorted(str(j) for j in (runtime / "jars").glob("*.jar") if not j.name.startswith(EXCLUDED_JARS))
+    return runtime / "jre" / "bin" / "java", ":".join(jars)
+
+
+def _java_command(data_dir: Path, bolt_port: int, http_port: int, heap: str) -> list[str]:
+    java, classpath = java_runtime()
     server_root = data_dir / "server"
     settings = {
         "arcadedb.server.rootPath": server_root,
@@ -271,11 +311,11 @@ def _java_command(data_dir: Path, bolt_port: int, heap: str) -> list[str]:
         "arcadedb.server.mode": "production",
         "arcadedb.server.plugins": "Bolt:com.arcadedb.bolt.BoltProtocolPlugin",
         "arcadedb.server.httpIncomingHost": "127.0.0.1",
-        "arcadedb.server.httpIncomingPort": _free_port(),
+        "arcadedb.server.httpIncomingPort": http_port,
         "arcadedb.bolt.host": "127.0.0.1",
         "arcadedb.bolt.port": bolt_port,
     }
-    return [str(runtime / "jre" / "bin" / "java"), f"-Xmx{heap}", "-cp", ":".join(jars),
+    return [str(java), f"-Xmx{heap}", "-cp", classpath,
             *(f"-D{k}={v}" for k, v in settings.items()), "com.arcadedb.server.ArcadeDBServer"]
 
 
@@ -283,8 +323,10 @@ def serve(data_dir: Path, bolt_port: int, idle_minutes: int, heap: str) -> int:
     """Run the JVM, publish server.json once Bolt listens, stop when idle."""
     paths = _paths(data_dir)
     (data_dir / "server").mkdir(exist_ok=True)
+    # Loopback HTTP, root only: how `backup.py` asks the server for a consistent backup (SQL over Bolt is not spoken).
+    http_port = _free_port()
     # cwd: the server writes its log/ folder where it runs, which must be the data dir.
-    java = subprocess.Popen(_java_command(data_dir, bolt_port, heap), stdin=subprocess.DEVNULL,
+    java = subprocess.Popen(_java_command(data_dir, bolt_port, http_port, heap), stdin=subprocess.DEVNULL,
                             preexec_fn=_die_with_parent, cwd=data_dir)
     stopping = False
 
@@ -298,7 +340,7 @@ def serve(data_dir: Path, bolt_port: int, idle_minutes: int, heap: str) -> int:
     touch(data_dir)
     while not stopping and java.poll() is None:
         if not published and _port_open(bolt_port):
-            state = {"pid": os.getpid(), "java_pid": java.pid, "bolt_port": bolt_port,
+            state = {"pid": os.getpid(), "java_pid": java.pid, "bolt_port": bolt_port, "http_port": http_port,
                      "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "idle_minutes": idle_minutes}
             tmp = paths["server.json"].with_suffix(".tmp")
             tmp.write_text(json.dumps(state))
