@@ -126,6 +126,9 @@ def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | Non
             raise SomecGraphError(f"{len(ds.problems)} problem(s) in {folder}{where}; nothing was loaded. "
                                   "Fix them, or load the valid rows with --skip-invalid.")
         err.print(f"{ds.rejected_rows} row(s) rejected; reasons written to {report}.", markup=False)
+    settings = load_settings()
+    if settings.embedded:  # an auto-sized heap grows for the data before it arrives
+        embedded.make_room(settings, sum(p.stat().st_size for p in folder.glob("*.csv")))
     with _store() as store, progress_bars() as progress:
         summary = load_dataset(store, ds, progress)
     _audit("load", {"folder": str(folder.resolve()), "skip_invalid": skip_invalid},
