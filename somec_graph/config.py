@@ -30,7 +30,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SOMEC_DATA_DIR", "~/.local/share/somec-graph", "Embedded server folder: database, password and state files."),
     Setting("SOMEC_BOLT_PORT", "0", "Loopback Bolt port of the embedded server; 0 picks a free one at start."),
     Setting("SOMEC_IDLE_MINUTES", "60", "Minutes without use after which the embedded server stops itself; 0 keeps it running."),
-    Setting("SOMEC_HEAP", "2g", "Java heap of the embedded server (e.g. 2g, 4g)."),
+    Setting("SOMEC_HEAP", "2g", "Java heap of the embedded server: 2g by default (an auto-sized heap broke backups), auto (256 MB + 3.5 x the database's size "
+            "on disk, at least 512 MB, at most a quarter of the memory; a load grows it for its data) or a size "
+            "such as 2g or 1500m."),
     Setting("SOMEC_BATCH_SIZE", "5000", "Rows per write transaction when loading."),
     Setting("SOMEC_MIN_CELL", "5", "Smallest number of movements behind an aggregate a supervisor is shown; "
                                    "smaller cells read 'fewer than N'."),
@@ -76,8 +78,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     source = os.environ if environ is None else environ
     env = {s.env: source.get(s.env, "") or s.default for s in SETTINGS}
     heap = env["SOMEC_HEAP"]
-    if not heap[:-1].isdigit() or heap[-1].lower() not in "mg":
-        raise ConfigError(f"SOMEC_HEAP={heap!r} must look like 2g or 1500m.")
+    if heap != "auto" and (not heap[:-1].isdigit() or heap[-1].lower() not in "mg"):
+        raise ConfigError(f"SOMEC_HEAP={heap!r} must be auto or look like 2g or 1500m.")
     try:
         id_pattern = re.compile(env["SOMEC_OFFENDER_ID_PATTERN"])
     except re.error as exc:

@@ -11,17 +11,19 @@ import csv
 import io
 import json
 import math
-from collections.abc import Sequence
-from typing import Any
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
+if TYPE_CHECKING:  # pandas is imported by whoever builds a frame; `render_rows` works without it
+    import pandas as pd
 
 FORMATS = ("table", "csv", "json")
 
 
 def _value(v: Any) -> Any:
     """A cell as a plain JSON-able value."""
-    if v is None or (isinstance(v, float) and math.isnan(v)) or v is pd.NA:
+    # pd.NA by its type's name: rendering rows must not need to import pandas
+    if v is None or (isinstance(v, float) and math.isnan(v)) or type(v).__name__ == "NAType":
         return None
     if hasattr(v, "item"):  # numpy scalars
         v = v.item()
@@ -51,10 +53,25 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 def render(frame: pd.DataFrame, fmt: str) -> str:
     """The frame in one of FORMATS, ending with a newline."""
+    return render_rows(list(frame.columns), frame.itertuples(index=False), fmt)
+
+
+def render_rows(columns: Sequence[Any], values: Iterable[Sequence[Any]], fmt: str) -> str:
+    """Rows of cell values (one sequence per row, in `columns` order) in one of FORMATS.
+
+    What `render` does for a frame, without pandas: a short CLI call that has its
+    rows as plain values renders them without importing it.
+
+    >>> print(render_rows(["id", "days"], [("M1", 3), ("M2", None)], "csv"), end="")
+    id,days
+    M1,3
+    M2,
+    """
     if fmt == "json":
-        return json.dumps(records(frame), ensure_ascii=False, indent=1) + "\n"
-    rows = [[_text(v) for v in row] for row in frame.itertuples(index=False)]
-    header = [str(c) for c in frame.columns]
+        return json.dumps([{c: _value(v) for c, v in zip(columns, row)} for row in values],
+                          ensure_ascii=False, indent=1) + "\n"
+    rows = [[_text(v) for v in row] for row in values]
+    header = [str(c) for c in columns]
     if fmt == "csv":
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")

@@ -23,11 +23,12 @@ def test_benchmark_smoke_run(tmp_path: Path, request: pytest.FixtureRequest) -> 
     metrics = {r["metric"] for r in rows}
     assert {"load wall", "gaps matrix CLI warm", "gaps matrix in-process", "journey CLI (median of 20)",
             "server peak RSS", "one-MERGE-per-row loader rows/s", "pandas script gap matrix",
-            "gaps matrix --whatif (all rules) CLI warm", "whatif CLI warm"} <= metrics
-    pandas_row = next(r for r in rows if r["metric"] == "pandas script gap matrix")
-    for store in stores:
-        assert pandas_row[store], f"no {store} figure"
-        assert "same answer: True" in pandas_row[f"{store} ratio"], f"the pandas script and {store} disagree"
+            "gaps matrix --whatif (all rules) CLI warm", "whatif CLI warm", "DuckDB SQL gap matrix"} <= metrics
+    for metric in ("pandas script gap matrix", "DuckDB SQL gap matrix"):
+        row = next(r for r in rows if r["metric"] == metric)
+        for store in stores:
+            assert row[store], f"no {store} figure for {metric}"
+            assert "same answer: True" in row[f"{store} ratio"], f"{metric} and {store} disagree"
     if len(stores) == 2:
         assert all(r["neo4j / embedded"] for r in rows if r["embedded"] and r["neo4j"] and float(r["embedded"]))
     assert (tmp_path / "bench" / "bench.md").read_text().startswith("Benchmark of")

@@ -166,3 +166,20 @@ def test_warning_with_markup_characters_is_printed_as_is(session_store: Store, t
     result = run_cli("load", str(write_dataset(tmp_path, rows)))
     assert result.returncode == 0, result.stderr
     assert "offenders.csv:1: column [/x]: unknown column, ignored" in result.stderr
+
+
+@pytest.mark.slow
+def test_auto_heap_starts_small_and_a_load_grows_it(own_server: dict[str, str]) -> None:
+    """SOMEC_HEAP=auto: an empty data dir gets the smallest heap; before a large load the
+    server is restarted with the heap the loaded database will need (docs/performance.md)."""
+    env = {**own_server, "SOMEC_HEAP": "auto"}
+    settings = load_settings({**os.environ, **env})
+    ok("db", "start", env=env)
+    assert json.loads(ok("db", "status", env=env))["heap"] == "512m"
+    embedded.make_room(settings, 1_500_000)  # the seed data set's CSV files: 512 MB is enough
+    first = json.loads(ok("db", "status", env=env))
+    assert first["heap"] == "512m"
+    embedded.make_room(settings, 15_000_000)  # a 20,000-offender set: its 150 MB database wants 768 MB
+    grown = json.loads(ok("db", "status", env=env))
+    assert grown["heap"] == "768m" and grown["pid"] != first["pid"]
+    assert ok("query", "counts", "--format", "csv", env=env).splitlines() == ["kind,name,count"]

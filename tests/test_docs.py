@@ -17,6 +17,16 @@ def test_every_setting_is_documented() -> None:
     assert not missing, f"undocumented settings: {missing}"
 
 
+def test_documented_defaults_match_the_settings_table() -> None:
+    """Each row of docs/settings.md gives the default `config.SETTINGS` has."""
+    text = (REPO / "docs" / "settings.md").read_text()
+    rows = re.findall(r"^\| `(SOMEC_[A-Z0-9_]+)` \| (?:`([^`|]*)`|([^|]*?)) \|", text, re.M)
+    documented = {env: code or plain for env, code, plain in rows}  # `value`, or *(empty)*
+    wrong = {s.env: (documented.get(s.env), s.default) for s in SETTINGS
+             if documented.get(s.env, "").strip() != (s.default or "*(empty)*")}
+    assert not wrong, f"docs/settings.md default differs from config.py (docs, code): {wrong}"
+
+
 def test_readme_first_screen_has_exactly_two_commands() -> None:
     text = (REPO / "README.md").read_text()
     first_block = re.search(r"```sh\n(.*?)```", text, re.S).group(1)

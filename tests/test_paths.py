@@ -12,6 +12,8 @@ The latest event, and so the default as-of, is 2022-03-01.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -23,6 +25,7 @@ from somec_graph.analysis import paths
 from somec_graph.errors import SomecGraphError
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
+from somec_graph.output import render
 from somec_graph.store import Store
 
 AGENCIES = [{"agency_id": f"{s}-POL", "name": f"{s} Police", "state": s, "kind": "police"} for s in ("RO", "IT")]
@@ -117,6 +120,22 @@ def test_journey_cli_csv(path_store: Store) -> None:
                              "M-P1-1,RO,IT,2021-01-01,59,late,20\n"
                              "M-P1-2,IT,ES,2021-03-01,10,unnotified,\n"
                              "M-P1-3,ES,DE,2021-03-11,,unnotified,\n")
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv"])
+def test_journey_cli_renders_as_the_frame_does(path_store: Store, fmt: str) -> None:
+    """The CLI renders `journey_rows` without pandas; the output must be what rendering `journey` gives."""
+    result = run_cli("journey", "P1", "--format", fmt, "--as-of", "2021-03-05")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == render(paths.journey(path_store, "P1", as_of="2021-03-05"), fmt)
+
+
+def test_journey_cli_imports_neither_pandas_nor_numpy() -> None:
+    """The command line's start-up is most of a `journey` call: the numeric packages (≈ 0.3 s) stay out."""
+    probe = ("import sys, somec_graph.cli, somec_graph.analysis.paths, somec_graph.output; "
+             "print(sorted({m.partition('.')[0] for m in sys.modules} & {'numpy', 'pandas', 'pyarrow'}))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
 
 
 # --- corridors -----------------------------------------------------------------

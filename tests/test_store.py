@@ -112,7 +112,7 @@ def test_data_dir_not_writable(tmp_path: Path, where: str) -> None:
     ("SOMEC_BATCH_SIZE", "0", "SOMEC_BATCH_SIZE='0' must be at least 1"),
     ("SOMEC_BOLT_PORT", "-1", "SOMEC_BOLT_PORT='-1' must be at least 0"),
     ("SOMEC_IDLE_MINUTES", "1.5", "SOMEC_IDLE_MINUTES='1.5' is not a whole number"),
-    ("SOMEC_HEAP", "lots", "SOMEC_HEAP='lots' must look like 2g"),
+    ("SOMEC_HEAP", "lots", "SOMEC_HEAP='lots' must be auto or look like 2g"),
 ])
 def test_bad_setting(name: str, value: str, message: str) -> None:
     with pytest.raises(ConfigError, match=re.escape(message)):

@@ -14,15 +14,19 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from statistics import median
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..days import to_day, to_iso
 from ..errors import SomecGraphError
+from ..lazy import lazy_module
 from ..store import Store
 from ..vocab import QUALIFYING_GROUPS, RISK_LEVELS, STATUSES, risk_rank, state_code
 from .policy import Policy, statement
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # imported on first use: `journey` on the command line never needs it
+    pd = lazy_module("pandas")
 
 NO_DAY = -1_000_000_000  # "no aware date" in column lists, which cannot hold nulls
 ARRIVAL_COLUMNS = ["movement_id", "offender_id", "from_state", "to_state", "arrival_date", "conviction_state",

@@ -9,14 +9,18 @@ lookup; corridors are aggregated inside the database, one file per hop count
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..days import to_day
 from ..errors import SomecGraphError
+from ..lazy import lazy_module
 from ..store import Store
 from .gaps import resolve_as_of, status
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # imported on first use: `journey` on the command line never needs it
+    pd = lazy_module("pandas")
 
 JOURNEY_COLUMNS = ["movement_id", "from_state", "to_state", "arrival_date", "days_stayed", "status", "lag_days"]
 CORRIDOR_COLUMNS = ["sequence", "offenders"]
@@ -71,6 +75,20 @@ def journey(store: Store, offender_id: str, *, window_days: int = 30, as_of: str
     0  MOV-0000001         RO       DE   2017-06-22         1052    None      <NA>
     1  MOV-0000002         DE       RO   2020-05-09          626    None      <NA>
     """
+    frame = pd.DataFrame(journey_rows(store, offender_id, window_days=window_days, as_of=as_of),
+                         columns=JOURNEY_COLUMNS)
+    frame["days_stayed"] = frame["days_stayed"].astype("Int64")
+    frame["lag_days"] = frame["lag_days"].astype("Int64")
+    return frame
+
+
+def journey_rows(store: Store, offender_id: str, *, window_days: int = 30,
+                 as_of: str | int | None = None) -> list[dict[str, Any]]:
+    """`journey` as plain rows (dicts keyed by JOURNEY_COLUMNS, None for empty cells), without pandas.
+
+    The command line renders these directly (`output.render_rows`), so that a
+    `journey` call does not import pandas; see `journey` for the parameters.
+    """
     store.user.require_detail("A journey")
     row, day = offender_facts(store, "paths/journey", offender_id, window_days, as_of)
     movements = sorted((m for m in row["movements"] if m.get("movement_id") is not None),
@@ -83,10 +101,7 @@ def journey(store: Store, offender_id: str, *, window_days: int = 30, as_of: str
         records.append({"movement_id": m["movement_id"], "from_state": m["from_state"], "to_state": m["to_state"],
                         "arrival_date": m["arrival_date"], "days_stayed": None if last else m.get("stay_days"),
                         "status": state, "lag_days": lag})
-    frame = pd.DataFrame(records, columns=JOURNEY_COLUMNS)
-    frame["days_stayed"] = frame["days_stayed"].astype("Int64")
-    frame["lag_days"] = frame["lag_days"].astype("Int64")
-    return frame
+    return records
 
 
 def corridors(store: Store, *, hops: int = 1, limit: int | None = None, date_from: str | None = None,

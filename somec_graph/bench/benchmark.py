@@ -11,7 +11,8 @@ of the server and the CLI, and each analysis both as a warm CLI call and as an
 in-process function call. In the same run it measures what a user would pick
 instead: (a) a straightforward loader sending one MERGE per row through the
 same driver (on the smallest size), (b) an analyst's pandas script computing
-the same gap matrix from the CSV files — whose answer must equal ours.
+the same gap matrix from the CSV files, (c) one DuckDB SQL statement over the same files
+(`pip install -e .[bench]`) — both of whose answers must equal ours.
 Prints one table with a column per store side by side (and their ratio) and
 writes it as CSV and a Markdown summary.
 """
@@ -213,6 +214,67 @@ def pandas_matrix(folder: Path, *, window_days: int = 30) -> pd.DataFrame:
     return out.reset_index()[gaps.MATRIX_COLUMNS]
 
 
+DUCKDB_MATRIX = """
+WITH
+cat AS (SELECT code, "group" AS grp FROM read_csv($categories, all_varchar = true)),
+agency AS (SELECT agency_id, state FROM read_csv($agencies, all_varchar = true)),
+conv AS (SELECT c.offender_id, c.state, c.conviction_date::DATE - DATE '1970-01-01' AS day, cat.grp
+         FROM read_csv($convictions, all_varchar = true) c
+         LEFT JOIN cat ON cat.code = left(replace(c.offence_code, ' ', ''), 4)),
+mov_all AS (SELECT movement_id, offender_id, from_state, to_state, arrival_date::DATE - DATE '1970-01-01' AS day
+            FROM read_csv($movements, all_varchar = true)),
+exc AS (SELECT offender_id, kind, recipient, sent_date::DATE - DATE '1970-01-01' AS sent,
+               coalesce(nullif(received_date, ''), sent_date)::DATE - DATE '1970-01-01' AS effective
+        FROM read_csv($exchanges, all_varchar = true)),
+as_of AS (SELECT greatest((SELECT max(day) FROM mov_all), (SELECT max(day) FROM conv),
+                          (SELECT max(sent) FROM exc), (SELECT max(effective) FROM exc)) AS day),
+mov AS (SELECT * FROM mov_all WHERE day <= (SELECT day FROM as_of)),
+-- the latest qualifying conviction on or before arrival (SPEC 4.1 lq)
+lq AS (SELECT m.*, max(c.day) AS lq FROM mov m
+       JOIN conv c ON c.offender_id = m.offender_id AND c.grp IN ('violent', 'sexual') AND c.day <= m.day
+       GROUP BY ALL),
+events AS (SELECT offender_id, state, day AS event FROM conv
+           UNION ALL
+           SELECT e.offender_id, a.state, e.effective FROM exc e JOIN agency a ON a.agency_id = e.recipient
+           WHERE e.kind IN ('conviction_notice', 'risk_notice', 'alert', 'supervision_transfer', 'reply')),
+aware AS (SELECT lq.*, (SELECT min(ev.event) FROM events ev
+                        WHERE ev.offender_id = lq.offender_id AND ev.state = lq.to_state AND ev.event >= lq.lq
+                          AND ev.event <= (SELECT day FROM as_of)) AS aware
+          FROM lq),
+classified AS (SELECT from_state, to_state, aware - day AS lag,
+                      CASE WHEN aware <= day THEN 'known' WHEN aware <= day + $window THEN 'notified'
+                           WHEN aware IS NOT NULL THEN 'late'
+                           WHEN day + $window <= (SELECT day FROM as_of) THEN 'unnotified' ELSE 'pending' END AS status
+               FROM aware)
+SELECT from_state, to_state, count(*) AS movements,
+       count(*) FILTER (status = 'known') AS known, count(*) FILTER (status = 'notified') AS notified,
+       count(*) FILTER (status = 'late') AS late, count(*) FILTER (status = 'unnotified') AS unnotified,
+       count(*) FILTER (status = 'pending') AS pending,
+       (count(*) FILTER (status IN ('late', 'unnotified')))
+           / nullif(count(*) - count(*) FILTER (status = 'pending'), 0) AS gap_rate,
+       median(lag) FILTER (status IN ('notified', 'late')) AS median_lag_days
+FROM classified GROUP BY from_state, to_state ORDER BY from_state, to_state
+"""
+
+
+def duckdb_matrix(folder: Path, *, window_days: int = 30) -> pd.DataFrame:
+    """The SPEC §4.2 gap matrix as one DuckDB SQL statement over the CSV files: the analytical-engine reference.
+
+    Needs the optional `duckdb` package (`pip install -e .[bench]`).
+    """
+    import duckdb  # optional: only the benchmark and its test use it
+
+    def path(name: str) -> str:
+        own = folder / f"{name}.csv"
+        return str(own if own.exists() else SEED_DIR / f"{name}.csv")
+
+    params = {name: path(name) for name in ("offence_categories", "agencies", "convictions", "movements", "exchanges")}
+    params["categories"] = params.pop("offence_categories")
+    with duckdb.connect() as con:
+        frame = con.execute(DUCKDB_MATRIX, {**params, "window": window_days}).df()
+    return frame[gaps.MATRIX_COLUMNS]
+
+
 # --- the run ----------------------------------------------------------------
 
 def bench_size(label: str, offenders: int, work: Path, naive: bool, bench: BenchStore) -> list[Figure]:
@@ -280,6 +342,16 @@ def bench_size(label: str, offenders: int, work: Path, naive: bool, bench: Bench
     add("pandas script gap matrix", pandas_s, "s", "", f"ours {pandas_s / ours_s:.1f}x faster; same answer: {same}")
     if not same:
         print("  WARNING: the pandas script and somec-graph disagree on the gap matrix", flush=True)
+    try:
+        duck_s, duck = _timed(lambda: duckdb_matrix(folder), repeat=3)
+    except ImportError:
+        print("  (no duckdb: pip install -e .[bench] for the DuckDB column)", flush=True)
+    else:
+        same = render(duck, "csv") == render(ours, "csv")
+        add("DuckDB SQL gap matrix", duck_s, "s", "ours <= 2x at M",
+            f"ours {ours_s / duck_s:.1f}x its time; same answer: {same}")
+        if not same:
+            print("  WARNING: the DuckDB script and somec-graph disagree on the gap matrix", flush=True)
 
     pid = bench.pid()
     server_mb = _peak_rss_mb(pid) if pid else None

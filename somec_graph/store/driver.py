@@ -10,22 +10,53 @@ StoreError sentence with what to do.
 from __future__ import annotations
 
 import logging
+import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any
-
-import neo4j
-import pandas as pd
-from neo4j import GraphDatabase, RoutingControl
-from neo4j import exceptions as ne
+from typing import TYPE_CHECKING, Any
 
 from ..access.roles import LOCAL_ADMIN, User
 from ..config import Settings, load_settings
 from ..errors import QueryError, StoreError, StoreUnavailable
+from ..lazy import lazy_module
 from . import cypher, embedded
 from .readonly import check_read_only
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
+# The neo4j driver imports numpy, pandas and pyarrow when it is imported, only to
+# support them as parameter and result types (`Result.to_df`, numpy values as
+# parameters) — ≈ 0.3 s of every CLI call (docs/performance.md). When they are not
+# loaded yet, the driver is imported as if they were not installed; `_plain()` then
+# turns any numpy value in parameters into the Python value the driver knows.
+NUMERIC_PACKAGES = ("numpy", "pandas", "pyarrow")
+
+
+class _HideNumericPackages:
+    """A finder that reports NUMERIC_PACKAGES as missing while it is on `sys.meta_path`."""
+
+    @staticmethod
+    def find_spec(name: str, path: object = None, target: object = None) -> None:
+        if name.partition(".")[0] in NUMERIC_PACKAGES:
+            raise ModuleNotFoundError(f"{name} is hidden while the neo4j driver is imported", name=name)
+        return None
+
+
+DRIVER_WITHOUT_NUMPY = "neo4j" not in sys.modules and not any(p in sys.modules for p in NUMERIC_PACKAGES)
+if DRIVER_WITHOUT_NUMPY:
+    sys.meta_path.insert(0, _HideNumericPackages)
+try:
+    import neo4j
+    from neo4j import GraphDatabase, RoutingControl
+    from neo4j import exceptions as ne
+finally:
+    if DRIVER_WITHOUT_NUMPY:
+        sys.meta_path.remove(_HideNumericPackages)
 
 READY_TIMEOUT_S = 30
 BOLT_SCHEMES = ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")
@@ -95,9 +126,12 @@ class Store:
     def _execute(self, text: str, params: dict[str, Any] | None, write: bool) -> tuple[list[neo4j.Record], list[str]]:
         if self.settings.embedded:
             embedded.touch(self.settings.data_dir)
+        params = {**(params or {}), "scope": self.user.scope}  # ours wins
+        if DRIVER_WITHOUT_NUMPY and "numpy" in sys.modules:
+            params = _plain(params)
         with translate_errors(self.uri, self.database):
             records, summary, keys = self.driver.execute_query(
-                text, {**(params or {}), "scope": self.user.scope}, database_=self.database,  # ours wins
+                text, params, database_=self.database,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
             )
         return records, list(keys)
@@ -148,6 +182,26 @@ class Store:
         text = cypher.load(name).text
         for start in range(0, len(rows), batch_size):
             self.run_text(text, {"rows": rows[start:start + batch_size], **extra}, write=True)
+
+
+def _plain(value: Any) -> Any:
+    """`value` with numpy values (at any depth) turned into Python values and pandas' missing values into None.
+
+    >>> import numpy as np, pandas as pd
+    >>> _plain({"rows": [{"n": np.int64(3), "ok": np.bool_(True), "x": pd.NA}], "ids": np.array(["a"])})
+    {'rows': [{'n': 3, 'ok': True, 'x': None}], 'ids': ['a']}
+    """
+    kind = type(value)
+    if kind is dict:
+        return {k: _plain(v) for k, v in value.items()}
+    if kind is list or kind is tuple:  # exact types: the driver's spatial types subclass tuple
+        return [_plain(v) for v in value]
+    module = kind.__module__.partition(".")[0]
+    if module == "numpy":
+        return _plain(value.tolist())  # a scalar's tolist() is its Python value
+    if module == "pandas" and kind.__name__ in ("NAType", "NaTType"):
+        return None
+    return value
 
 
 @contextmanager

@@ -35,6 +35,14 @@ from ..config import EMBEDDED_DATABASE, Settings
 from ..errors import ConfigError, StoreError
 
 START_TIMEOUT_S = 90
+# SOMEC_HEAP=auto (docs/performance.md, "Memory"): the heap grows with the database's
+# size on disk. Measured: a 45 MB database (2k offenders) runs in 512 MB, 144 MB
+# (20k) in 768 MB; ArcadeDB keeps a quarter of the heap as its page cache.
+AUTO_HEAP_MIN_MB = 512
+AUTO_HEAP_BASE_MB = 256
+AUTO_HEAP_PER_DB_MB = 3.5
+# A load's database is about ten times the size of its CSV files (S: 1.5 MB -> 45 MB, M: 14.5 MB -> 144 MB).
+DB_BYTES_PER_CSV_BYTE = 10
 STOP_TIMEOUT_S = 60
 # Jars we leave off the classpath: they would open extra listeners (MCP, the
 # Postgres and Redis wire protocols) that nobody here needs.
@@ -139,15 +147,63 @@ def _start_lock(data_dir: Path) -> Iterator[None]:
         yield
 
 
-def ensure_running(settings: Settings) -> ServerInfo:
-    """Return connection details of the embedded server, starting it if needed."""
+def database_bytes(data_dir: Path) -> int:
+    """Bytes of the database files under `data_dir` (0 before the first start)."""
+    db_dir = data_dir / "databases"
+    return sum(p.stat().st_size for p in db_dir.rglob("*") if p.is_file()) if db_dir.exists() else 0
+
+
+def auto_heap_mb(db_bytes: int, memory_bytes: int | None = None) -> int:
+    """The heap SOMEC_HEAP=auto gives a database of `db_bytes`: 256 MB + 3.5 x its size,
+    at least 512 MB, in steps of 128 MB, at most a quarter of the machine's memory.
+
+    >>> auto_heap_mb(0), auto_heap_mb(45 << 20), auto_heap_mb(144 << 20), auto_heap_mb(700 << 20)
+    (512, 512, 768, 2816)
+    >>> auto_heap_mb(100 << 30, memory_bytes=24 << 30)
+    6144
+    """
+    memory = memory_bytes or os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")
+    wanted = AUTO_HEAP_BASE_MB + AUTO_HEAP_PER_DB_MB * db_bytes / 2**20
+    steps = -(-int(wanted) // 128)  # round up to whole 128 MB steps
+    return min(max(AUTO_HEAP_MIN_MB, steps * 128), memory // 4 // 2**20)
+
+
+def heap_for(settings: Settings, expected_db_bytes: int = 0) -> str:
+    """The -Xmx of a server started now: SOMEC_HEAP, or for `auto` sized from the larger of
+    the database on disk and `expected_db_bytes` (what a load about to run will make of it)."""
+    if settings.heap != "auto":
+        return settings.heap
+    return f"{auto_heap_mb(max(database_bytes(settings.data_dir), expected_db_bytes))}m"
+
+
+def _heap_mb(heap: str) -> int:
+    return int(heap[:-1]) * (1024 if heap[-1].lower() == "g" else 1)
+
+
+def make_room(settings: Settings, csv_bytes: int) -> None:
+    """Before loading `csv_bytes` of CSV files: restart a running server whose auto-sized heap
+    is too small for the database the load will make (a first load starts from an empty,
+    512 MB server). With a fixed SOMEC_HEAP nothing changes."""
+    if settings.heap == "auto":
+        wanted = heap_for(settings, DB_BYTES_PER_CSV_BYTE * csv_bytes)
+        with _start_lock(settings.data_dir):
+            state = read_state(settings.data_dir)
+            if state is None or _heap_mb(state.get("heap", "0m")) >= _heap_mb(wanted):
+                return
+        stop(settings)
+        ensure_running(settings, DB_BYTES_PER_CSV_BYTE * csv_bytes)
+
+
+def ensure_running(settings: Settings, expected_db_bytes: int = 0) -> ServerInfo:
+    """Return connection details of the embedded server, starting it if needed
+    (with its heap sized for at least `expected_db_bytes`, see `heap_for`)."""
     data_dir = settings.data_dir
     prepare_data_dir(data_dir)
     password = _password(data_dir)
     with _start_lock(data_dir):
         state = read_state(data_dir)
         if state is None:
-            state = _start(settings)
+            state = _start(settings, heap_for(settings, expected_db_bytes))
     touch(data_dir)
     return ServerInfo(
         uri=f"bolt://127.0.0.1:{state['bolt_port']}",
@@ -193,7 +249,7 @@ def recover(settings: Settings, timeout_s: float = 20) -> bool:
     return False
 
 
-def _start(settings: Settings) -> dict:
+def _start(settings: Settings, heap: str) -> dict:
     data_dir = settings.data_dir
     paths = _paths(data_dir)
     _recover_replaced(settings)
@@ -206,7 +262,7 @@ def _start(settings: Settings) -> dict:
     log = open(paths["server.log"], "ab")
     supervisor = subprocess.Popen(
         [sys.executable, "-m", "somec_graph.store.embedded", "serve", str(data_dir), str(bolt_port),
-         str(settings.idle_minutes), settings.heap],
+         str(settings.idle_minutes), heap],
         stdin=subprocess.DEVNULL, stdout=log, stderr=log, start_new_session=True,
     )
     deadline = time.monotonic() + START_TIMEOUT_S
@@ -237,7 +293,7 @@ def stopped(settings: Settings) -> Iterator[None]:
         try:
             yield
         finally:
-            _start(settings)
+            _start(settings, heap_for(settings))
 
 
 def database_dir(settings: Settings) -> Path:
@@ -275,12 +331,11 @@ def stop(settings: Settings) -> bool:
 def status(settings: Settings) -> dict:
     """What `db status` shows: running or not, pid, port, data dir, size."""
     state = read_state(settings.data_dir)
-    db_dir = settings.data_dir / "databases"
-    size = sum(p.stat().st_size for p in db_dir.rglob("*") if p.is_file()) if db_dir.exists() else 0
+    size = database_bytes(settings.data_dir)
     result = {"running": state is not None, "data_dir": str(settings.data_dir), "database_bytes": size}
     if state:
         result.update(pid=state["pid"], bolt_uri=f"bolt://127.0.0.1:{state['bolt_port']}",
-                      started=state["started"], idle_minutes=state["idle_minutes"])
+                      started=state["started"], idle_minutes=state["idle_minutes"], heap=state.get("heap"))
     return result
 
 
@@ -341,7 +396,7 @@ def serve(data_dir: Path, bolt_port: int, idle_minutes: int, heap: str) -> int:
     while not stopping and java.poll() is None:
         if not published and _port_open(bolt_port):
             state = {"pid": os.getpid(), "java_pid": java.pid, "bolt_port": bolt_port, "http_port": http_port,
-                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "idle_minutes": idle_minutes}
+                     "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "idle_minutes": idle_minutes, "heap": heap}
             tmp = paths["server.json"].with_suffix(".tmp")
             tmp.write_text(json.dumps(state))
             tmp.replace(paths["server.json"])
