@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,25 @@ from lifecycle import answers, read, shrink
 from somec_graph.errors import SomecGraphError
 from somec_graph.store import Store, backup, embedded, writer
 from somec_graph.tools.synth import generate
+
+
+@pytest.fixture(autouse=True)
+def own_audit_log(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A restore re-applies every erasure the audit log records (by design); erasures made by other
+    tests of this session would be applied too, so each test here starts with the log set aside."""
+    if "store" not in request.fixturenames:
+        yield
+        return
+    data_dir = request.getfixturevalue("store").settings.data_dir
+    log, aside = data_dir / "audit.jsonl", data_dir / "audit.jsonl.aside"
+    if log.exists():
+        log.rename(aside)
+    try:
+        yield
+    finally:
+        log.unlink(missing_ok=True)
+        if aside.exists():
+            aside.rename(log)
 
 
 @pytest.fixture(scope="module")
