@@ -414,7 +414,7 @@ def backup(file: Path) -> None:
 @cli.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True))
 def restore(file: Path) -> None:
-    """Replace the embedded database by the backup in FILE; erasures the audit log records are applied again."""
+    """Replace the embedded database by the backup in FILE; erasures logged after it was made are applied again."""
     from .ingest.erase import reapply_erasures
     from .store.backup import restore as restore_backup
 

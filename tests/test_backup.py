@@ -114,13 +114,15 @@ def test_a_damaged_backup_changes_nothing(store: Store, sets: tuple[Path, Path],
 def test_restore_erases_again_what_was_erased_after_the_backup(store: Store, sets: tuple[Path, Path],
                                                                tmp_path: Path) -> None:
     big, _ = sets
+    returned, victim = offenders(big)[1], offenders(big)[0]
     load_folder(store, big)
+    assert invoke("erase", returned, "--reason", "erased, then sent again by the source").returncode == 0
+    load_folder(store, big)  # back in the data legitimately before the backup: a restore keeps it
     assert invoke("backup", str(tmp_path / "b.zip")).returncode == 0
-    victim = offenders(big)[0]
     assert invoke("erase", victim, "--reason", "court order").returncode == 0
     after_erase = answers(offenders(big))
     result = invoke("restore", str(tmp_path / "b.zip"))
-    assert result.returncode == 0 and "1 offender(s) erased since were erased again" in result.stdout
+    assert result.returncode == 0 and "1 offender(s) erased since were erased again" in result.stdout, result.stdout
     assert answers(offenders(big)) == after_erase
 
 

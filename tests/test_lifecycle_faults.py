@@ -63,7 +63,7 @@ def test_sync_killed_at_random_points_then_rerun(store: Store, sets: tuple[Path,
         wipe(store)
         load_folder(store, big)
         for _ in range(2):  # killed, and killed again while completing the first
-            mid_way.append(killed(["load", str(small), "--sync"], pending, rng, 2.0, batch=5))
+            mid_way.append(killed(["load", str(small), "--sync"], pending, rng, 0.3, batch=5))
         result = run_cli("load", str(small), "--sync")
         assert result.returncode == 0, result.stderr
         assert answers(offenders(big)) == expected
@@ -85,7 +85,7 @@ def test_erase_killed_at_random_points_then_rerun(store: Store, sets: tuple[Path
     for _ in range(KILLS):
         wipe(store)
         load_folder(store, big)
-        mid_way.append(killed(["erase", *victims, "--reason", "fault test"], deleting, rng, 2.0, batch=2))
+        mid_way.append(killed(["erase", *victims, "--reason", "fault test"], deleting, rng, 0.5, batch=2))
         result = run_cli("erase", *victims, "--reason", "fault test, again")
         assert result.returncode == 0, result.stderr
         assert answers(offenders(big)) == expected

@@ -15,7 +15,8 @@ The audit log records the erasure with its reason and the keyed hash of each
 id (never the id: `audit.record` pseudonymises it) *before* anything is
 deleted, so an erasure is never missing from the log. Those hashes let an
 erasure be run again without refusing the ids already gone, and let
-`reapply_erasures` erase again whatever an older backup brings back.
+`reapply_erasures` erase again what an older backup brings back of the
+erasures made after it.
 """
 
 from __future__ import annotations
@@ -94,21 +95,27 @@ def erase_offenders(store: Store, offender_ids: list[str], reason: str) -> Erase
                     store.run("delete/cases", {"keys": chunk}, write=True)
                 store.run(f"delete/{kind}", {"keys": chunk}, write=True)
         latest = store.run("gaps/latest_event")[0]["day"]
-        store.run("erase/finish", {"ids": ids, "latest_day": latest,
-                                   "now": datetime.now(UTC).isoformat(timespec="seconds")}, write=True)
+        now = datetime.now(UTC)
+        store.run("erase/finish", {"ids": ids, "latest_day": latest, "now": now.isoformat(timespec="seconds"),
+                                   "changed_at": now.isoformat()}, write=True)
     return summary
 
 
-def erased_keys(store: Store) -> set[str]:
-    """The keyed hashes of every offender the audit log records as erased."""
-    frame = audit.show(store.settings.data_dir, action=ERASE_ACTION)
+def erased_keys(store: Store, since: str | None = None) -> set[str]:
+    """The keyed hashes of the offenders the audit log records as erased (at or after `since`, ISO time)."""
+    frame = audit.show(store.settings.data_dir, action=ERASE_ACTION, since=since)
     return {key for params in frame["params"] for key in json.loads(params).get("offenders", [])}
 
 
 def reapply_erasures(store: Store) -> int:
-    """Erase again every offender in the graph that the audit log records as erased (after a restore
-    of an older backup, say); returns how many. Only keyed hashes are compared: the log holds no ids."""
-    erased = erased_keys(store)
+    """Erase again every offender in the graph that the audit log records as erased after the graph's
+    data last changed (after a restore of an older backup, say); returns how many.
+
+    Only erasures logged since the restored data's last change count: an id erased before it and
+    loaded again later (a new record at the source) was in the data legitimately when the backup
+    was made. Only keyed hashes are compared: the log holds no ids.
+    """
+    erased = erased_keys(store, since=store.run("load/meta")[0]["changed_at"])
     if not erased:
         return 0
     ids = [r["offender_id"] for r in store.run("derive/all_offenders")]

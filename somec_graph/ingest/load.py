@@ -229,8 +229,9 @@ def _load(store: Store, ds: Dataset, report: Progress, sync: bool, dry_run: bool
         affected = {r["offender_id"] for r in store.run("derive/all_offenders")}
     summary.derived_offenders = derive(store, sorted(affected), report)
     latest = store.run("gaps/latest_event")[0]["day"]
-    store.run("load/meta_end", {"now": datetime.now(UTC).isoformat(timespec="seconds"), "latest_day": latest,
-                                "facts_version": FACTS_VERSION}, write=True)
+    now = datetime.now(UTC)
+    store.run("load/meta_end", {"now": now.isoformat(timespec="seconds"), "changed_at": now.isoformat(),
+                                "latest_day": latest, "facts_version": FACTS_VERSION}, write=True)
     return summary
 
 
