@@ -116,6 +116,9 @@ def backend(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         env.update({k: v for k, v in request.getfixturevalue("neo4j_server").items() if not k.startswith("_")})
     saved = {k: os.environ.pop(k, None) for k in STORE_ENV}
     os.environ.update(env)
+    import streamlit as st
+
+    st.cache_resource.clear()  # the dashboard's one store per process must not outlive its backend
     try:
         yield Backend(name, env)
     finally:

@@ -183,3 +183,13 @@ def test_auto_heap_starts_small_and_a_load_grows_it(own_server: dict[str, str]) 
     grown = json.loads(ok("db", "status", env=env))
     assert grown["heap"] == "768m" and grown["pid"] != first["pid"]
     assert ok("query", "counts", "--format", "csv", env=env).splitlines() == ["kind,name,count"]
+
+
+def test_a_first_load_with_an_auto_heap_into_a_data_dir_that_does_not_exist_yet(tmp_path: Path) -> None:
+    env = {"SOMEC_DATA_DIR": str(tmp_path / "new" / "data"), "SOMEC_HEAP": "auto", "SOMEC_NEO4J_URI": ""}
+    try:
+        result = run_cli("load", str(write_dataset(tmp_path / "set", base())), env=env)
+        assert result.returncode == 0, result.stderr
+        assert json.loads(run_cli("db", "status", env=env).stdout)["running"] is True
+    finally:
+        embedded.stop(load_settings({**os.environ, **env}))

@@ -254,7 +254,13 @@ def open_store(settings: Settings | None = None) -> Store:
         driver = GraphDatabase.driver(uri, auth=auth, connection_timeout=10, max_transaction_retry_time=retry_s)
     store = Store(driver, database, uri, settings)
     try:
-        wait_ready(store)
+        try:
+            wait_ready(store)
+        except StoreUnavailable:
+            # The embedded server died a moment ago (its state file still names it): start it again, once.
+            if not settings.embedded or not embedded.recover(settings):
+                raise
+            wait_ready(store)
     except StoreError:
         driver.close()
         raise

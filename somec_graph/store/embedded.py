@@ -185,6 +185,7 @@ def make_room(settings: Settings, csv_bytes: int) -> None:
     is too small for the database the load will make (a first load starts from an empty,
     512 MB server). With a fixed SOMEC_HEAP nothing changes."""
     if settings.heap == "auto":
+        prepare_data_dir(settings.data_dir)  # a first load may come before the folder exists
         wanted = heap_for(settings, DB_BYTES_PER_CSV_BYTE * csv_bytes)
         with _start_lock(settings.data_dir):
             state = read_state(settings.data_dir)
