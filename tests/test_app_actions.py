@@ -7,12 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ensure_seed
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, assert_clean, texts
-from test_app_login import PASSWORD, login
+from test_app_login import login, seeded_with_users
 
-from somec_graph.access import audit, users
+from somec_graph.access import audit
 from somec_graph.analysis import queue, whatif
 from somec_graph.store import Store
 
@@ -22,13 +21,7 @@ WORK_QUEUE = REPO / "app_pages" / "7_work_queue.py"
 
 @pytest.fixture(scope="module")
 def people(session_store: Store) -> Iterator[Path]:
-    ensure_seed(session_store)
-    data_dir = session_store.settings.data_dir
-    for name, role, states in (("wanda", "analyst", ["DE"]), ("sam", "supervisor", None)):
-        users.add_user(data_dir, name, role, PASSWORD, states=states)
-    yield data_dir
-    for name in ("wanda", "sam"):
-        users.remove_user(data_dir, name)
+    yield from seeded_with_users(session_store, "wanda", "sam")
 
 
 def test_what_if_says_how_many_gaps_all_rules_close(seeded: Store) -> None:

@@ -28,15 +28,20 @@ PASSWORD = "correct horse battery staple"
 PAGES = REPO / "app_pages"
 
 
-@pytest.fixture(scope="module")
-def with_users(session_store: Store) -> Iterator[Path]:
-    ensure_seed(session_store)
-    data_dir = session_store.settings.data_dir
-    for name, role, states in (("ana", "analyst", ["DE"]), ("sue", "supervisor", None)):
+def seeded_with_users(store: Store, analyst: str, supervisor: str) -> Iterator[Path]:
+    """The seed data and two dashboard users (an analyst for DE, a supervisor) for a module's tests."""
+    ensure_seed(store)
+    data_dir = store.settings.data_dir
+    for name, role, states in ((analyst, "analyst", ["DE"]), (supervisor, "supervisor", None)):
         users.add_user(data_dir, name, role, PASSWORD, states=states)
     yield data_dir
-    for name in ("ana", "sue"):
+    for name in (analyst, supervisor):
         users.remove_user(data_dir, name)
+
+
+@pytest.fixture(scope="module")
+def with_users(session_store: Store) -> Iterator[Path]:
+    yield from seeded_with_users(session_store, "ana", "sue")
 
 
 def login(name: str, password: str = PASSWORD) -> AppTest:

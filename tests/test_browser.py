@@ -505,16 +505,22 @@ def _point_showing(v: Visit, box: dict[str, float], start: tuple[float, float], 
                          f"box {box}, tooltips in page: {v.page.locator('[id*=tooltip], [class*=tooltip]').count()}")
 
 
+def _click_on_chart(v: Visit, key: str, text: str, start: tuple[float, float] | None = None,
+                    reach: int = 160) -> None:
+    """Click the point of chart `key` whose tooltip names `text` (searched from `start`, default the middle)."""
+    chart = v.page.locator(f".st-key-{key} .vega-embed canvas, .st-key-{key} .vega-embed svg.marks").first
+    chart.scroll_into_view_if_needed()
+    box = chart.bounding_box()
+    assert box is not None
+    x, y = _point_showing(v, box, start or (box["width"] / 2, box["height"] / 2), text, reach)
+    v.page.mouse.click(x, y)
+
+
 def test_a_click_on_a_state_opens_its_profile(visit: Visit) -> None:
     visit.open("")
     _overview(visit)
     visit.settle()
-    chart = visit.page.locator(".st-key-gap_map .vega-embed canvas, .st-key-gap_map .vega-embed svg.marks").first
-    chart.scroll_into_view_if_needed()
-    box = chart.bounding_box()
-    assert box is not None
-    x, y = _point_showing(visit, box, _mercator_fit(10.4, 51.1, 620, 560), "Germany")
-    visit.page.mouse.click(x, y)
+    _click_on_chart(visit, "gap_map", "Germany", start=_mercator_fit(10.4, 51.1, 620, 560))
     visit.page.get_by_text("State profile: DE").wait_for(timeout=RENDER_TIMEOUT_MS)
     visit.settle()
     visit.screenshot("1-overview-state-clicked")
@@ -525,12 +531,7 @@ def test_a_click_on_a_corridor_of_the_state_flow_opens_its_arrivals(visit: Visit
     visit.open("networks")
     _networks(visit)
     visit.settle()
-    chart = visit.page.locator(".st-key-flow_map .vega-embed canvas, .st-key-flow_map .vega-embed svg.marks").first
-    chart.scroll_into_view_if_needed()
-    box = chart.bounding_box()
-    assert box is not None
-    x, y = _point_showing(visit, box, (box["width"] / 2, box["height"] / 2), "→")
-    visit.page.mouse.click(x, y)
+    _click_on_chart(visit, "flow_map", "→")
     visit.page.get_by_text("Corridor:").first.wait_for(timeout=RENDER_TIMEOUT_MS)
     visit.settle()
     visit.screenshot("3-networks-corridor-clicked")
@@ -541,12 +542,7 @@ def test_a_click_on_a_state_node_of_the_state_flow_opens_its_profile(visit: Visi
     visit.open("networks")
     _networks(visit)
     visit.settle()
-    chart = visit.page.locator(".st-key-flow_map .vega-embed canvas, .st-key-flow_map .vega-embed svg.marks").first
-    chart.scroll_into_view_if_needed()
-    box = chart.bounding_box()
-    assert box is not None
-    x, y = _point_showing(visit, box, (box["width"] / 2, box["height"] / 2), "Germany (DE)", reach=320)
-    visit.page.mouse.click(x, y)
+    _click_on_chart(visit, "flow_map", "Germany (DE)", reach=320)
     visit.page.get_by_text("State profile: DE").wait_for(timeout=RENDER_TIMEOUT_MS)
     visit.settle()
     visit.check_clean()
