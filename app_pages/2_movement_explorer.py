@@ -64,8 +64,9 @@ else:
     with tl:
         st.caption("Each bar is a stay, from arrival until the next arrival; colour = what the receiving state knew."
                    + (f" The band marks {period.label}." if period else ""))
-        st.altair_chart(charts.journey_timeline(journey, period=(period.date_from, period.date_to) if period
-                                                else None), width="stretch")
+        st.altair_chart(charts.journey_timeline(journey, as_of=reads.as_of_date(state.key),
+                                                period=(period.date_from, period.date_to) if period else None),
+                        width="stretch")
     with mp:
         st.caption("Arcs between capitals in travel order (numbers); each arc bends to the right of its direction. "
                    + ("Grey: outside the period. " if period else "") + "Scroll to zoom, drag to pan.")

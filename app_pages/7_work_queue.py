@@ -88,7 +88,7 @@ st.markdown(f"Assessed **{style.RISK_LABELS[row['risk_level']]} risk**; latest v
 with session.guard():
     journey = reads.journey(state.key, str(row["offender_id"]), window)
 if not journey.empty:
-    st.altair_chart(charts.journey_timeline(journey), width="stretch")
+    st.altair_chart(charts.journey_timeline(journey, as_of=reads.as_of_date(state.key)), width="stretch")
     st.altair_chart(maps.journey_map(journey, state_table), width="content")
 
 with st.form("record_case", clear_on_submit=True):

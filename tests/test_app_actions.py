@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, assert_clean, texts
@@ -47,6 +50,11 @@ def test_what_if_with_one_rule(seeded: Store) -> None:
     assert any(m.value.startswith("If every detected arrival were checked through ECRIS") for m in at.markdown)
 
 
+def _chart_rows(chart: Any) -> pd.DataFrame:
+    """The rows a Vega-Lite chart of the page was given (Streamlit sends them as Arrow tables)."""
+    return pa.ipc.open_stream(chart.proto.datasets[0].data.data).read_all().to_pandas()
+
+
 def test_analyst_records_a_case_on_a_queue_row(people: Path, session_store: Store) -> None:
     at = login("wanda")
     at.switch_page(str(WORK_QUEUE)).run()
@@ -60,6 +68,10 @@ def test_analyst_records_a_case_on_a_queue_row(people: Path, session_store: Stor
     at.run()
     assert_clean(at)
     assert any(str(first["offender_id"]) in s.value for s in at.subheader), ([s.value for s in at.subheader], first)
+    # the timeline's last stay runs to the queue's as-of day, however long ago the arrival was
+    bars = _chart_rows(at.get("vega_lite_chart")[0])
+    as_of = pd.Timestamp(first["arrival_date"]) + pd.Timedelta(days=int(first["days_since_arrival"]))
+    assert bars["end"].max() >= as_of, (bars[["start", "end"]], as_of)
     at.radio(key="case_status").set_value("requested")
     at.selectbox(key="case_mechanism").set_value("ECRIS")
     at.text_area(key="case_note").input("asked the central authority")

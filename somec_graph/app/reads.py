@@ -108,6 +108,15 @@ def counts(data_key: str) -> pd.DataFrame:
     return get_store().frame("queries/counts")
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def as_of_date(data_key: str) -> str:
+    """The data's as-of date (SPEC §4), where a stay still under way ends on the timelines."""
+    from ..analysis.gaps import default_as_of
+    from ..days import to_iso
+
+    return to_iso(default_as_of(get_store()))
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def journey(data_key: str, offender_id: str, window_days: int) -> pd.DataFrame:
     from ..analysis import paths
