@@ -17,8 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
 
 from .access.roles import LOCAL_ADMIN
 from .config import load_settings
@@ -26,16 +24,32 @@ from .errors import SomecGraphError
 from .lazy import lazy_module
 from .output import FORMATS, render, render_rows
 from .resources import APP_SCRIPT, SEED_DIR
+from .rows import Rows
 from .store import Store, cypher, embedded, open_store
 
 if TYPE_CHECKING:  # the analysis modules load lazily: start-up time counts for every command
     import pandas as pd
+    from rich.console import Console
 
     from .analysis.policy import Policy
-else:  # so does pandas (≈ 0.3 s): `journey` renders plain rows and never imports it
+else:  # so does pandas (≈ 0.3 s): the listings render plain `Rows` and never import it
     pd = lazy_module("pandas")
 
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+class _Stderr:
+    """rich's Console on stderr, made on first use: a listing never prints there, and rich costs ≈ 0.05 s."""
+
+    @functools.cached_property
+    def console(self) -> Console:
+        from rich.console import Console
+
+        return Console(stderr=True, highlight=False, soft_wrap=True)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.console, name)
+
+
+err: Any = _Stderr()
 MAX_PROBLEMS_SHOWN = 50
 
 
@@ -44,8 +58,8 @@ def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
                         help="Output format.")(f)
 
 
-def emit(frame: pd.DataFrame, fmt: str) -> None:
-    click.echo(render(frame, fmt), nl=False)
+def emit(listing: pd.DataFrame | Rows, fmt: str) -> None:
+    click.echo(listing.render(fmt) if isinstance(listing, Rows) else render(listing, fmt), nl=False)
 
 
 def _store() -> Store:
@@ -55,8 +69,10 @@ def _store() -> Store:
 @contextmanager
 def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
     """One rich progress bar per step, on stderr; yields the (step, done, total) callback."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn
+
     with Progress(TextColumn("{task.description:<22}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err) as bar:
+                  console=err.console) as bar:
         tasks: dict[str, TaskID] = {}
 
         def progress(step: str, done: int, total: int) -> None:
@@ -221,7 +237,7 @@ def gaps_arrivals(window_days: int, as_of: str | None, fmt: str, whatif: Policy 
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.arrivals(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
+        emit(g.arrivals_rows(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
 
 
 @gaps.command("matrix")
@@ -238,7 +254,7 @@ def gaps_matrix(window_days: int, as_of: str | None, fmt: str, date_from: str | 
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.matrix(store, window_days=window_days, as_of=as_of, date_from=date_from, date_to=date_to,
+        emit(g.matrix_rows(store, window_days=window_days, as_of=as_of, date_from=date_from, date_to=date_to,
                       group=group, min_risk=min_risk, states=states or None, whatif=whatif), fmt)
 
 
@@ -250,7 +266,7 @@ def gaps_ecris(window_days: int, as_of: str | None, fmt: str, whatif: Policy | N
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.ecris(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
+        emit(g.ecris_rows(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
 
 
 @gaps.command("supervision")
@@ -261,7 +277,7 @@ def gaps_supervision(window_days: int, as_of: str | None, fmt: str, whatif: Poli
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.supervision(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
+        emit(g.supervision_rows(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
 
 
 @cli.command()
@@ -272,7 +288,7 @@ def whatif(window_days: int, as_of: str | None, fmt: str, notice_days: int, repl
     from .analysis import whatif as w
 
     with _store() as store:
-        emit(w.summary(store, window_days=window_days, as_of=as_of, notice_days=notice_days,
+        emit(w.summary_rows(store, window_days=window_days, as_of=as_of, notice_days=notice_days,
                        reply_days=reply_days), fmt)
 
 
@@ -284,7 +300,7 @@ def queue(state: str, window_days: int, as_of: str | None, fmt: str) -> None:
     from .analysis import queue as q
 
     with _store() as store:
-        rows = q.queue(store, state, window_days=window_days, as_of=as_of)
+        rows = q.queue_rows(store, state, window_days=window_days, as_of=as_of)
     _audit("queue", {"state": state, "window_days": window_days, "as_of": as_of}, len(rows))
     emit(rows, fmt)
 
@@ -329,7 +345,7 @@ def corridors(hops: int, limit: int | None, date_from: str | None, date_to: str 
     from .analysis import paths
 
     with _store() as store:
-        emit(paths.corridors(store, hops=hops, limit=limit, date_from=date_from, date_to=date_to), fmt)
+        emit(paths.corridors_rows(store, hops=hops, limit=limit, date_from=date_from, date_to=date_to), fmt)
 
 
 @cli.group()
@@ -344,7 +360,7 @@ def network_states(fmt: str) -> None:
     from .analysis import networks
 
     with _store() as store:
-        emit(networks.state_flow_table(networks.state_flow(store)), fmt)
+        emit(networks.state_flow_rows(networks.state_flow(store)), fmt)
 
 
 @network.command("offenders")
@@ -359,9 +375,9 @@ def network_offenders(groups: bool, days: int, seed: int, fmt: str) -> None:
 
     with _store() as store:
         if groups:
-            emit(networks.mobile_groups(store, days=days), fmt)
+            emit(networks.mobile_group_rows(store, days=days), fmt)
         else:
-            emit(networks.co_offender_table(networks.co_offenders(store), seed=seed), fmt)
+            emit(networks.co_offender_rows(networks.co_offenders(store), seed=seed), fmt)
 
 
 # --- embedded server --------------------------------------------------------

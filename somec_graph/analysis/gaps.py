@@ -6,8 +6,10 @@ aggregation (the gap matrix) runs inside the database; long listings are read
 as column lists and classified with `status()`.
 
 All functions take the store first and return pandas DataFrames with exactly
-the columns of SPEC §6, sorted by their key. Given `whatif=` (a
-`policy.Policy`), each computes its answer under those rules (SPEC §7).
+the columns of SPEC §6, sorted by their key; each `*_rows` twin returns the
+same listing as plain `Rows` (the frame is made from it), which the command
+line renders without importing pandas. Given `whatif=` (a `policy.Policy`),
+each computes its answer under those rules (SPEC §7).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..days import to_day, to_iso
 from ..errors import SomecGraphError
 from ..lazy import lazy_module
+from ..rows import Rows
 from ..store import Store
 from ..vocab import QUALIFYING_GROUPS, RISK_LEVELS, STATUSES, risk_rank, state_code
 from .policy import Policy, statement
@@ -101,10 +104,10 @@ def _classified(columns: dict[str, list[Any]], day_key: str, as_of: int, window_
     return statuses, lags
 
 
-def _frame(columns: dict[str, list[Any]], wanted: list[str], sort: list[str]) -> pd.DataFrame:
-    frame = pd.DataFrame({c: columns[c] for c in wanted}, columns=wanted)
-    frame["lag_days"] = frame["lag_days"].astype("Int64")
-    return frame.sort_values(sort, kind="stable").reset_index(drop=True)
+def _listing(cols: dict[str, list[Any]], wanted: list[str], key: list[str]) -> Rows:
+    at = [wanted.index(k) for k in key]
+    values = sorted(zip(*(cols[c] for c in wanted)), key=lambda v: [v[i] for i in at])
+    return Rows(tuple(wanted), values)
 
 
 def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
@@ -116,43 +119,61 @@ def arrivals(store: Store, *, window_days: int = 30, as_of: str | int | None = N
     >>> arrivals(store).columns.tolist()  # doctest: +SKIP
     ['movement_id', 'offender_id', 'from_state', 'to_state', 'arrival_date', 'conviction_state', 'status', 'lag_days']
     """
+    return arrivals_rows(store, window_days=window_days, as_of=as_of, whatif=whatif).frame(lag_days="Int64")
+
+
+def arrivals_rows(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
+                  whatif: Policy | None = None) -> Rows:
+    """`arrivals` as plain rows."""
     store.user.require_detail("The arrivals list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
     cols = store.run(*statement(store, "gaps/arrivals", {"as_of": day}, whatif))[0]
     cols["status"], cols["lag_days"] = _classified(cols, "arrival_day", day, window_days)
-    return _frame(cols, ARRIVAL_COLUMNS, ["movement_id"])
+    return _listing(cols, ARRIVAL_COLUMNS, ["movement_id"])
 
 
 def ecris(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
           whatif: Policy | None = None) -> pd.DataFrame:
     """One row per qualifying conviction abroad (SPEC §4.3), sorted by conviction_id."""
+    return ecris_rows(store, window_days=window_days, as_of=as_of, whatif=whatif).frame(lag_days="Int64")
+
+
+def ecris_rows(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
+               whatif: Policy | None = None) -> Rows:
+    """`ecris` as plain rows."""
     store.user.require_detail("The ECRIS list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
     cols = store.run(*statement(store, "gaps/ecris", {"as_of": day}, whatif))[0]
     cols["status"], cols["lag_days"] = _classified(cols, "conviction_day", day, window_days, known=False)
-    return _frame(cols, ECRIS_COLUMNS, ["conviction_id"])
+    return _listing(cols, ECRIS_COLUMNS, ["conviction_id"])
 
 
 def supervision(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
                 whatif: Policy | None = None) -> pd.DataFrame:
     """One row per (movement, supervision running in another state) (SPEC §4.4)."""
+    return supervision_rows(store, window_days=window_days, as_of=as_of, whatif=whatif).frame(lag_days="Int64")
+
+
+def supervision_rows(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
+                     whatif: Policy | None = None) -> Rows:
+    """`supervision` as plain rows."""
     store.user.require_detail("The supervision list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
     cols = store.run(*statement(store, "gaps/supervision", {"as_of": day}, whatif))[0]
     cols["status"], cols["lag_days"] = _classified(cols, "arrival_day", day, window_days)
-    return _frame(cols, SUPERVISION_COLUMNS, ["movement_id", "conviction_id"])
+    return _listing(cols, SUPERVISION_COLUMNS, ["movement_id", "conviction_id"])
 
 
-def arrival_groups(store: Store, by: str = "pair", *, window_days: int = 30, as_of: str | int | None = None,
-                   date_from: str | None = None, date_to: str | None = None, group: str | None = None,
-                   min_risk: str | None = None, states: Iterable[str] | None = None,
-                   whatif: Policy | None = None) -> pd.DataFrame:
-    """Status counts per group, computed in the database, with gap_rate and median_lag_days.
+def arrival_group_rows(store: Store, by: str = "pair", *, window_days: int = 30, as_of: str | int | None = None,
+                       date_from: str | None = None, date_to: str | None = None, group: str | None = None,
+                       min_risk: str | None = None, states: Iterable[str] | None = None,
+                       whatif: Policy | None = None) -> list[dict[str, Any]]:
+    """Status counts per group, computed in the database, with gap_rate and median_lag_days, sorted by key.
 
-    `by` is "pair" (columns from_state, to_state), "year" or "all"; filters as
+    `by` is "pair" (also from_state, to_state), "year" or "all"; filters as
     in SPEC §4.2. The building block of `matrix`, `yearly` and `overview`.
     """
     _check_window(window_days)
@@ -170,15 +191,25 @@ def arrival_groups(store: Store, by: str = "pair", *, window_days: int = 30, as_
         "grp": group, "min_risk": risk_rank(min_risk) if min_risk else None, "states": codes,
     }
     rows = sorted(store.run(*statement(store, "gaps/arrival_groups", params, whatif)), key=lambda r: r["key"])
+    for r in rows:
+        seen = r["movements"] - r["pending"]
+        r["gap_rate"] = (r["late"] + r["unnotified"]) / seen if seen else None
+        r["median_lag_days"] = median(r["lags"]) if r["lags"] else None
+        if by == "pair":
+            r["from_state"], r["to_state"] = r["key"].split(">")
+    return rows
+
+
+def arrival_groups(store: Store, by: str = "pair", **filters: Any) -> pd.DataFrame:
+    """`arrival_group_rows` as a frame: [from_state, to_state,] `by`, movements, the statuses,
+    unnotified_recent, gap_rate, median_lag_days."""
+    rows = arrival_group_rows(store, by, **filters)
     frame = pd.DataFrame(rows, columns=["key", "movements", *STATUSES, "unnotified_recent"])
-    frame["gap_rate"] = pd.array([
-        (r["late"] + r["unnotified"]) / (r["movements"] - r["pending"]) if r["movements"] - r["pending"] else None
-        for r in rows], dtype="Float64")
-    frame["median_lag_days"] = pd.array([median(r["lags"]) if r["lags"] else None for r in rows], dtype="Float64")
+    frame["gap_rate"] = pd.array([r["gap_rate"] for r in rows], dtype="Float64")
+    frame["median_lag_days"] = pd.array([r["median_lag_days"] for r in rows], dtype="Float64")
     if by == "pair":
-        pairs = [r["key"].split(">") for r in rows]
-        frame.insert(0, "from_state", [p[0] for p in pairs])
-        frame.insert(1, "to_state", [p[1] for p in pairs])
+        frame.insert(0, "from_state", [r["from_state"] for r in rows])
+        frame.insert(1, "to_state", [r["to_state"] for r in rows])
     return frame.rename(columns={"key": by})
 
 
@@ -188,8 +219,12 @@ def matrix(store: Store, **filters: Any) -> pd.DataFrame:
     Takes the keyword filters of `arrival_groups` (window_days, as_of,
     date_from, date_to, group, min_risk, states) and `whatif`.
     """
-    frame = arrival_groups(store, "pair", **filters)[MATRIX_COLUMNS]
-    return frame.sort_values(["from_state", "to_state"], kind="stable").reset_index(drop=True)
+    return matrix_rows(store, **filters).frame(gap_rate="Float64", median_lag_days="Float64")
+
+
+def matrix_rows(store: Store, **filters: Any) -> Rows:
+    """`matrix` as plain rows."""
+    return Rows.of(MATRIX_COLUMNS, arrival_group_rows(store, "pair", **filters), key=lambda v: (v[0], v[1]))
 
 
 def yearly(store: Store, **filters: Any) -> pd.DataFrame:
@@ -199,11 +234,11 @@ def yearly(store: Store, **filters: Any) -> pd.DataFrame:
 
 def overview(store: Store, **filters: Any) -> dict[str, Any]:
     """Headline figures for supervisors: counted arrivals, gap rate, median lag, recent unnotified."""
-    total = arrival_groups(store, "all", **filters)
-    row = total.iloc[0] if not total.empty else None
+    total = arrival_group_rows(store, "all", **filters)
+    row = total[0] if total else None
 
     def number(column: str) -> float | None:
-        return None if row is None or pd.isna(row[column]) else float(row[column])
+        return None if row is None or row[column] is None else float(row[column])
 
     return {
         "arrivals": 0 if row is None else int(row["movements"]),

@@ -12,17 +12,23 @@ take the graph first; options are keywords (`seed=` for anything random).
 from __future__ import annotations
 
 from collections import defaultdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import networkx as nx
-import pandas as pd
 
 from ..days import to_day
 from ..errors import SomecGraphError
+from ..lazy import lazy_module
+from ..rows import Rows
 from ..store import Store
 from ..vocab import GAP_STATUSES
-from .gaps import arrival_groups, status
+from .gaps import arrival_group_rows, status
 from .paths import offender_facts
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # the command line renders the `*_rows` listings without it
+    pd = lazy_module("pandas")
 
 STATE_FLOW_COLUMNS = ["state", "in_movements", "out_movements", "in_strength", "out_strength", "betweenness"]
 CO_OFFENDER_COLUMNS = ["offender_id", "community", "degree", "betweenness"]
@@ -71,14 +77,15 @@ def state_flow(store: Store, *, date_from: str | None = None, date_to: str | Non
         G.add_edge(e["from_state"], e["to_state"], movements=e["movements"], distance=1 / e["movements"],
                    counted=0, pending=0, gaps=0, gap_rate=None)
     if G.number_of_edges():
-        groups = arrival_groups(store, window_days=window_days, as_of=as_of, date_from=date_from, date_to=date_to)
-        for (a, b), g in groups.groupby(["from_state", "to_state"]):
+        for g in arrival_group_rows(store, window_days=window_days, as_of=as_of, date_from=date_from,
+                                    date_to=date_to):  # one row per (from_state, to_state)
+            a, b = g["from_state"], g["to_state"]
             if not G.has_edge(a, b):  # a movement dated after as_of cannot be counted, but not before
                 continue
             edge = G[a][b]
-            edge["counted"] = int(g["movements"].sum())
-            edge["pending"] = int(g["pending"].sum())
-            edge["gaps"] = int(sum(g[s].sum() for s in GAP_STATUSES))
+            edge["counted"] = int(g["movements"])
+            edge["pending"] = int(g["pending"])
+            edge["gaps"] = int(sum(g[s] for s in GAP_STATUSES))
             seen = edge["counted"] - edge["pending"]
             edge["gap_rate"] = edge["gaps"] / seen if seen else None
     return G
@@ -119,6 +126,11 @@ def state_flow_table(G: nx.DiGraph) -> pd.DataFrame:
     """
     if G.number_of_nodes() == 0:
         return pd.DataFrame(columns=STATE_FLOW_COLUMNS)
+    return state_flow_rows(G).frame()
+
+
+def state_flow_rows(G: nx.DiGraph) -> Rows:
+    """`state_flow_table` as plain rows."""
     H = nx.DiGraph()
     H.add_nodes_from(G)
     H.add_edges_from((a, b, {"distance": 1 / d["movements"]}) for a, b, d in G.edges(data=True) if d["movements"])
@@ -128,7 +140,7 @@ def state_flow_table(G: nx.DiGraph) -> pd.DataFrame:
              "out_movements": int(G.out_degree(s, weight="movements")),
              "in_strength": G.in_degree(s), "out_strength": G.out_degree(s),
              "betweenness": float(betweenness[s])} for s in G]
-    return pd.DataFrame(rows, columns=STATE_FLOW_COLUMNS).sort_values("state").reset_index(drop=True)
+    return Rows.of(STATE_FLOW_COLUMNS, rows, key=lambda v: v[0])
 
 
 # --- co-offenders -------------------------------------------------------------
@@ -205,6 +217,11 @@ def co_offender_table(G: nx.Graph, *, seed: int = 1) -> pd.DataFrame:
     """
     if G.number_of_nodes() == 0:
         return pd.DataFrame(columns=CO_OFFENDER_COLUMNS)
+    return co_offender_rows(G, seed=seed).frame()
+
+
+def co_offender_rows(G: nx.Graph, *, seed: int = 1) -> Rows:
+    """`co_offender_table` as plain rows."""
     found = nx.community.louvain_communities(G, weight="weight", seed=seed)
     ordered = sorted((sorted(c) for c in found), key=lambda c: (-len(c), c[0]))
     community = {n: i for i, members in enumerate(ordered, start=1) for n in members}
@@ -212,7 +229,7 @@ def co_offender_table(G: nx.Graph, *, seed: int = 1) -> pd.DataFrame:
     betweenness: dict[Any, float] = nx.betweenness_centrality(G, normalized=True)
     rows = [{"offender_id": n, "community": community[n], "degree": G.degree(n), "betweenness": float(betweenness[n])}
             for n in G]
-    return pd.DataFrame(rows, columns=CO_OFFENDER_COLUMNS).sort_values("offender_id").reset_index(drop=True)
+    return Rows.of(CO_OFFENDER_COLUMNS, rows, key=lambda v: v[0])
 
 
 def mobile_groups(store: Store, *, days: int = 30) -> pd.DataFrame:
@@ -242,6 +259,11 @@ def mobile_groups(store: Store, *, days: int = 30) -> pd.DataFrame:
        group_id     case_id state                  members first_arrival last_arrival
     0         1  CASE-00027    AT  OFF-000008;OFF-000917    2025-02-14   2025-02-18
     """
+    return mobile_group_rows(store, days=days).frame(group_id="int64")
+
+
+def mobile_group_rows(store: Store, *, days: int = 30) -> Rows:
+    """`mobile_groups` as plain rows."""
     store.user.require_detail("The mobile groups list")
     if days < 0:
         raise SomecGraphError(f"days must be 0 or more, not {days}.")
@@ -258,10 +280,10 @@ def mobile_groups(store: Store, *, days: int = 30) -> pd.DataFrame:
             members = sorted({g.nodes[m]["offender"] for m in component})
             rows.append({"case_id": case_id, "state": state, "members": ";".join(members),
                          "first_arrival": arrivals[0], "last_arrival": arrivals[-1]})
-    frame = pd.DataFrame(rows, columns=MOBILE_GROUP_COLUMNS[1:])
-    frame = frame.sort_values(["case_id", "state", "first_arrival", "members"], kind="stable").reset_index(drop=True)
-    frame.insert(0, "group_id", range(1, len(frame) + 1))
-    return frame
+    rows.sort(key=lambda r: (r["case_id"], r["state"], r["first_arrival"], r["members"]))
+    for number, r in enumerate(rows, start=1):
+        r["group_id"] = number
+    return Rows.of(MOBILE_GROUP_COLUMNS, rows)
 
 
 # --- ego network ------------------------------------------------------------

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from ..days import to_day
 from ..errors import SomecGraphError
 from ..lazy import lazy_module
+from ..rows import Rows
 from ..store import Store
 from .gaps import resolve_as_of, status
 
@@ -134,6 +135,13 @@ def corridors(store: Store, *, hops: int = 1, limit: int | None = None, date_fro
     0  PL>DE>PL         60
     1  RO>IT>RO         51
     """
+    return corridors_rows(store, hops=hops, limit=limit, date_from=date_from, date_to=date_to).frame(
+        offenders="int64")
+
+
+def corridors_rows(store: Store, *, hops: int = 1, limit: int | None = None, date_from: str | None = None,
+                   date_to: str | None = None) -> Rows:
+    """`corridors` as plain rows."""
     if hops not in range(1, MAX_HOPS + 1):
         raise SomecGraphError(f"hops must be 1, 2 or 3, not {hops}.")
     if limit is not None and limit < 1:
@@ -142,7 +150,5 @@ def corridors(store: Store, *, hops: int = 1, limit: int | None = None, date_fro
               "to_day": to_day(date_to, "The end date") if date_to else None}
     rows = store.run(f"paths/corridors_{hops}", params)
     cols = rows[0] if rows else {"sequence": [], "offenders": []}
-    frame = pd.DataFrame({"sequence": cols["sequence"], "offenders": cols["offenders"]}, columns=CORRIDOR_COLUMNS)
-    frame["offenders"] = frame["offenders"].astype("int64")
-    frame = frame.sort_values(["offenders", "sequence"], ascending=[False, True], kind="stable")
-    return frame.head(limit).reset_index(drop=True) if limit else frame.reset_index(drop=True)
+    values = sorted(zip(cols["sequence"], (int(n) for n in cols["offenders"])), key=lambda v: (-v[1], v[0]))
+    return Rows(tuple(CORRIDOR_COLUMNS), values[:limit] if limit else values)

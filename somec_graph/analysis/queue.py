@@ -9,14 +9,19 @@ supervisors only `counts()`.
 
 from __future__ import annotations
 
-from typing import Any
-
-import pandas as pd
+from typing import TYPE_CHECKING, Any
 
 from ..errors import AccessDenied, SomecGraphError
+from ..lazy import lazy_module
+from ..rows import Rows
 from ..store import Store
 from ..vocab import is_state_code, state_code
 from .gaps import resolve_as_of, status
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # the command line renders `queue_rows` without it
+    pd = lazy_module("pandas")
 
 QUEUE_COLUMNS = ["movement_id", "offender_id", "risk_level", "from_state", "to_state", "arrival_date",
                  "days_since_arrival", "conviction_state", "status", "action", "via", "case_status"]
@@ -71,6 +76,12 @@ def queue(store: Store, state: str, *, window_days: int = 30, as_of: str | int |
     >>> queue(store, "DE").columns.tolist() == QUEUE_COLUMNS  # doctest: +SKIP
     True
     """
+    rows = queue_rows(store, state, window_days=window_days, as_of=as_of)
+    return pd.DataFrame(rows.records(), columns=QUEUE_COLUMNS)
+
+
+def queue_rows(store: Store, state: str, *, window_days: int = 30, as_of: str | int | None = None) -> Rows:
+    """`queue` as plain rows."""
     store.user.require_detail("The work queue")
     code = state_code(state)
     if not is_state_code(code):
@@ -88,7 +99,7 @@ def queue(store: Store, state: str, *, window_days: int = 30, as_of: str | int |
                      "status": status(r["arrival_day"], None, day, window_days)[0], "action": action, "via": via,
                      "case_status": _latest_case(r["case_keys"], r["case_statuses"])})
     rows.sort(key=lambda r: (-r["risk_rank"], r["arrival_date"], r["movement_id"]))
-    return pd.DataFrame(rows, columns=QUEUE_COLUMNS)
+    return Rows.of(QUEUE_COLUMNS, rows)
 
 
 def counts(store: Store, *, as_of: str | int | None = None) -> pd.DataFrame:

@@ -7,25 +7,30 @@ real exchanges and once per rule set on the real plus the hypothetical ones
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
+from ..lazy import lazy_module
+from ..rows import Rows
 from ..store import Store
-from .gaps import arrival_groups, resolve_as_of
+from .gaps import arrival_group_rows, resolve_as_of
 from .policy import DEFAULT_NOTICE_DAYS, DEFAULT_REPLY_DAYS, RULES, Policy, policy
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:  # the command line renders `summary_rows` without it
+    pd = lazy_module("pandas")
 
 SUMMARY_COLUMNS = ["rule", "movements", "gaps_before", "gaps_after", "gap_rate_before", "gap_rate_after"]
 ALL = "all"  # the summary's last row: the four rules together
 
 
-def _totals(frame: pd.DataFrame) -> dict[str, Any]:
-    """Counted movements, gaps and gap rate of an `arrival_groups(by="all")` frame (no row: no movements)."""
-    if frame.empty:
+def _totals(rows: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counted movements, gaps and gap rate of `arrival_group_rows(by="all")` (no row: no movements)."""
+    if not rows:
         return {"movements": 0, "gaps": 0, "gap_rate": None}
-    row = frame.iloc[0]
+    row = rows[0]
     return {"movements": int(row["movements"]), "gaps": int(row["late"] + row["unnotified"]),
-            "gap_rate": None if pd.isna(row["gap_rate"]) else float(row["gap_rate"])}
+            "gap_rate": None if row["gap_rate"] is None else float(row["gap_rate"])}
 
 
 def summary(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
@@ -51,17 +56,21 @@ def summary(store: Store, *, window_days: int = 30, as_of: str | int | None = No
     >>> summary(store, notice_days=5)["rule"].tolist()  # doctest: +SKIP
     ['ecris-complete', 'fd947-always', 'sis-high-risk', 'ecris-on-arrival', 'all']
     """
+    return summary_rows(store, window_days=window_days, as_of=as_of, notice_days=notice_days,
+                        reply_days=reply_days).frame(gap_rate_before="Float64", gap_rate_after="Float64")
+
+
+def summary_rows(store: Store, *, window_days: int = 30, as_of: str | int | None = None,
+                 notice_days: int = DEFAULT_NOTICE_DAYS, reply_days: int = DEFAULT_REPLY_DAYS) -> Rows:
+    """`summary` as plain rows."""
     sets: list[tuple[str, Policy]] = [(r, policy([r], notice_days, reply_days)) for r in RULES]
     sets.append((ALL, policy(RULES, notice_days, reply_days)))
     day = resolve_as_of(store, as_of)
-    before = _totals(arrival_groups(store, "all", window_days=window_days, as_of=day))
+    before = _totals(arrival_group_rows(store, "all", window_days=window_days, as_of=day))
     rows = []
     for name, rules in sets:
-        after = _totals(arrival_groups(store, "all", window_days=window_days, as_of=day, whatif=rules))
+        after = _totals(arrival_group_rows(store, "all", window_days=window_days, as_of=day, whatif=rules))
         rows.append({"rule": name, "movements": before["movements"], "gaps_before": before["gaps"],
                      "gaps_after": after["gaps"], "gap_rate_before": before["gap_rate"],
                      "gap_rate_after": after["gap_rate"]})
-    frame = pd.DataFrame(rows, columns=SUMMARY_COLUMNS)
-    for column in ("gap_rate_before", "gap_rate_after"):
-        frame[column] = pd.array(frame[column].tolist(), dtype="Float64")
-    return frame
+    return Rows.of(SUMMARY_COLUMNS, rows)
