@@ -26,7 +26,7 @@ from .contract import TABLES, TABLES_BY_NAME, Link, Table
 from .derive import Derived, derive_offender
 
 Progress = Callable[[str, int, int], None]
-NEO4J_BATCH = 20000
+NEO4J_BATCH_FACTOR = 4  # rows per Neo4j transaction: 4 x SOMEC_BATCH_SIZE (20,000 by default)
 WIPE_BATCH = 10000
 
 
@@ -182,6 +182,7 @@ def write(store: Store, graph: Graph, report: Progress) -> None:
 
 
 def _batches(store: Store, name: str, rows: list[dict[str, Any]], step: str, report: Progress) -> None:
-    for start in range(0, len(rows), NEO4J_BATCH):
-        store.run(name, {"rows": rows[start:start + NEO4J_BATCH]}, write=True)
-        report(step, min(start + NEO4J_BATCH, len(rows)), len(rows))
+    size = NEO4J_BATCH_FACTOR * store.settings.batch_size
+    for start in range(0, len(rows), size):
+        store.run(name, {"rows": rows[start:start + size]}, write=True)
+        report(step, min(start + size, len(rows)), len(rows))
