@@ -51,12 +51,8 @@ class Node:
     props: dict[str, Any]
 
 
-@dataclass
-class Edge:
-    type: str
-    start: tuple[str, Any]  # (label, key)
-    end: tuple[str, Any]
-    props: dict[str, Any] = field(default_factory=dict)
+Edge = tuple[str, tuple[str, Any], tuple[str, Any], dict[str, Any]]  # type, start, end, properties
+NO_PROPS: dict[str, Any] = {}
 
 
 @dataclass
@@ -69,27 +65,28 @@ class Graph:
     supervision: list[dict[str, Any]] = field(default_factory=list)
 
     def edges(self) -> Iterator[Edge]:
-        """Every relationship, as the Cypher path would create it."""
+        """Every relationship, as the Cypher path would create it: (type, (label, key), (label, key), properties)."""
         for table in TABLES:
+            required = [(link, _target(table, link).label) for link in table.links if link.statement is None]
             for row in self.links.get(table.name, []):
-                for link in table.links:
-                    if link.statement is None:
-                        yield _edge(table, link, row["key"], row[link.column])
+                mine = (table.label, row["key"])
+                for link, label in required:
+                    theirs = (label, row[link.column])
+                    yield (link.type, theirs, mine, NO_PROPS) if link.inbound else (link.type, mine, theirs, NO_PROPS)
             for link in table.links:
                 if link.statement:
-                    target = TABLES_BY_NAME[table.target(link)]
+                    target = _target(table, link)
                     for row in self.optional.get(link.statement, []):
-                        yield _edge(table, link, row["key"], row[target.key])
+                        yield link.type, (table.label, row["key"]), (target.label, row[target.key]), NO_PROPS
         for pair in self.next_pairs:
-            yield Edge("NEXT", ("Movement", pair["from"]), ("Movement", pair["to"]))
+            yield "NEXT", ("Movement", pair["from"]), ("Movement", pair["to"]), NO_PROPS
         for s in self.supervision:
-            yield Edge("SUPERVISION", ("Movement", s["movement_id"]), ("Conviction", s["conviction_id"]),
-                       _present(s["facts"]))
+            yield ("SUPERVISION", ("Movement", s["movement_id"]), ("Conviction", s["conviction_id"]),
+                   _present(s["facts"]))
 
 
-def _edge(table: Table, link: Link, key: Any, target_key: Any) -> Edge:
-    mine, theirs = (table.label, key), (TABLES_BY_NAME[table.target(link)].label, target_key)
-    return Edge(link.type, theirs, mine) if link.inbound else Edge(link.type, mine, theirs)
+def _target(table: Table, link: Link) -> Table:
+    return TABLES_BY_NAME[table.target(link)]
 
 
 def _present(values: dict[str, Any]) -> dict[str, Any]:
@@ -107,11 +104,11 @@ def build(plans: list[Any], schengen: frozenset[str]) -> tuple[Graph, int]:
         graph.nodes[table.name] = [Node(table.label, table.key, r["key"], {table.key: r["key"], **_present(r["props"])})
                                    for r in plan.new]
         keys[table.name] = {r["key"] for r in plan.new}
-        required = [link for link in table.links if link.statement is None]
+        required = [(link.column, keys[table.target(link)]) for link in table.links if link.statement is None]
         if required:  # MATCH semantics: a row's links are made only when every node they name exists
             graph.links[table.name] = [
-                {"key": r["key"], **{link.column: r["raw"][link.column] for link in required}} for r in plan.new
-                if all(r["raw"][link.column] in keys[table.target(link)] for link in required)]
+                {"key": r["key"], **{column: r["raw"][column] for column, _ in required}} for r in plan.new
+                if all(r["raw"][column] in known for column, known in required)]
         for link in table.links:
             if link.statement:
                 target = TABLES_BY_NAME[table.target(link)]

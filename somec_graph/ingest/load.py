@@ -73,6 +73,10 @@ class Lookups:
                    {r["agency_id"]: r["state"] for r in ds.rows.get("agencies", [])})
 
 
+# json.dumps(props, sort_keys=True, default=str), without building an encoder for every row
+_HASH_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def _props(table: Table, row: dict[str, Any], lookups: Lookups) -> dict[str, Any]:
     """The node properties of one row: contract columns, day numbers, denormalised facts."""
     props: dict[str, Any] = {}
@@ -97,7 +101,7 @@ def _props(table: Table, row: dict[str, Any], lookups: Lookups) -> dict[str, Any
                      effective_date=effective.isoformat(), effective_day=day_number(effective),
                      year=row["sent_date"].year)
     props.pop(table.key)
-    props["row_hash"] = hashlib.sha1(json.dumps(props, sort_keys=True, default=str).encode()).hexdigest()
+    props["row_hash"] = hashlib.sha1(_HASH_JSON.encode(props).encode()).hexdigest()
     return props
 
 
