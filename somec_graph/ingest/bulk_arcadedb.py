@@ -143,7 +143,10 @@ def _edge_lines(graph: Graph, ids: dict[tuple[str, Any], str], report: Progress)
 
 
 def _request(settings: Settings, path: str, body: bytes | _Body, content_type: str) -> dict[str, Any]:
-    state = embedded.read_state(settings.data_dir) or {}
+    state = embedded.read_state(settings.data_dir)
+    if state is None:
+        raise StoreError("The embedded server stopped during the first load; run the load again "
+                         f"(it starts the first load over), and see {settings.data_dir / 'server.log'}.")
     if "http_port" not in state:
         raise StoreError("The embedded server was started by an older version of somec-graph; stop it "
                          "(it starts again by itself) and try again.")
