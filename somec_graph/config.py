@@ -35,6 +35,8 @@ SETTINGS: tuple[Setting, ...] = (
             "on disk, at least 512 MB, at most a quarter of the memory; a load grows it for its data) or a size "
             "such as 2g or 1500m."),
     Setting("SOMEC_BATCH_SIZE", "5000", "Rows per write transaction when loading."),
+    Setting("SOMEC_BULK_LOAD", "auto", "auto: a load into an empty store writes the whole graph in bulk "
+            "(docs/performance.md); off: always the incremental Cypher path."),
     Setting("SOMEC_MIN_CELL", "5", "Smallest number of movements behind an aggregate a supervisor is shown; "
                                    "smaller cells read 'fewer than N'."),
     Setting("SOMEC_OFFENDER_ID_PATTERN", "OFF-[0-9]+", "Regular expression of the data's offender ids: text the audit "
@@ -57,6 +59,7 @@ class Settings:
     batch_size: int
     min_cell: int
     offender_id_pattern: re.Pattern[str]
+    bulk_load: bool = True
 
     @property
     def embedded(self) -> bool:
@@ -81,6 +84,8 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
     heap = env["SOMEC_HEAP"]
     if heap != "auto" and (not heap[:-1].isdigit() or heap[-1].lower() not in "mg"):
         raise ConfigError(f"SOMEC_HEAP={heap!r} must be auto or look like 2g or 1500m.")
+    if env["SOMEC_BULK_LOAD"] not in ("auto", "off"):
+        raise ConfigError(f"SOMEC_BULK_LOAD={env['SOMEC_BULK_LOAD']!r} must be auto or off.")
     try:
         id_pattern = re.compile(env["SOMEC_OFFENDER_ID_PATTERN"])
     except re.error as exc:
@@ -97,4 +102,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         batch_size=_int(env, "SOMEC_BATCH_SIZE", 1),
         min_cell=_int(env, "SOMEC_MIN_CELL", 1),
         offender_id_pattern=id_pattern,
+        bulk_load=env["SOMEC_BULK_LOAD"] == "auto",
     )

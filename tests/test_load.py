@@ -263,9 +263,9 @@ def test_interrupted_load_can_be_run_again(store: Store, tmp_path: Path) -> None
     generate(folder, 300, seed=3)
     assert validate(folder).ok
 
-    # a load in small batches, killed once it has started writing movements
+    # a load in small batches through the incremental path, killed once it has started writing movements
     proc = subprocess.Popen([sys.executable, "-m", "somec_graph.cli", "load", str(folder)], cwd=REPO,
-                            env={**os.environ, "SOMEC_BATCH_SIZE": "50"},
+                            env={**os.environ, "SOMEC_BATCH_SIZE": "50", "SOMEC_BULK_LOAD": "off"},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.monotonic() + 120

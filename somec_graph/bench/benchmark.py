@@ -148,6 +148,30 @@ def fresh_store(kind: str, work: Path, offenders: int) -> Iterator[BenchStore]:
         subprocess.run([str(NEO4J_TOOL), "stop", "--data", str(home)], capture_output=True)
 
 
+def changed_copy(folder: Path, dest: Path, share: float = 0.01) -> Path:
+    """`folder` copied to `dest` with `share` of the rows of every data file changed in one
+    non-key column (risk level, sentence, source, kind): the incremental load the benchmark times."""
+    import csv
+
+    from ..vocab import EXCHANGE_KINDS, MOVEMENT_SOURCES, RISK_LEVELS
+
+    shutil.rmtree(dest, ignore_errors=True)
+    shutil.copytree(folder, dest)
+    edits = {"offenders": ("risk_level", RISK_LEVELS), "convictions": ("sentence_months", ("7", "11")),
+             "movements": ("source", MOVEMENT_SOURCES), "exchanges": ("kind", EXCHANGE_KINDS)}
+    step = round(1 / share)
+    for name, (column, values) in edits.items():
+        with (folder / f"{name}.csv").open(encoding="utf-8", newline="") as fh:
+            rows = list(csv.DictReader(fh))
+        for row in rows[::step]:
+            row[column] = next(v for v in values if v != row[column])
+        with (dest / f"{name}.csv").open("w", encoding="utf-8", newline="") as fh:
+            out = csv.DictWriter(fh, fieldnames=list(rows[0]), lineterminator="\n")
+            out.writeheader()
+            out.writerows(rows)
+    return dest
+
+
 # --- the alternatives -------------------------------------------------------
 
 def naive_load(store: Store, folder: Path) -> int:
@@ -296,6 +320,7 @@ def bench_size(label: str, offenders: int, work: Path, naive: bool, bench: Bench
     add("load wall", load_s, "s", {"M": "<= 60", "L": "<= 300"}.get(label, ""))
     add("load rows/s", rows / load_s, "rows/s")
     add("load CLI peak RSS", cli_rss / 1024, "MB")
+    add("first load (bulk path)", load_s, "s", {"M": "<= 10", "L": "<= 60"}.get(label, ""))
 
     store = open_store(settings)
     ids = [r["offender_id"] for r in store.run("derive/all_offenders")]
@@ -358,6 +383,12 @@ def bench_size(label: str, offenders: int, work: Path, naive: bool, bench: Bench
     if server_mb is not None:
         add("server peak RSS", server_mb, "MB", "<= 1536" if label == "M" else "")
 
+    # Last: the 1% changed rows make the graph differ from the folder the comparisons above read.
+    reload_s, _ = _cli(["load", str(folder)], env)
+    add("reload unchanged / first load", 100 * reload_s / load_s, "%", "<= 30", f"{reload_s:.1f} s")
+    changed = changed_copy(folder, work / f"data-{offenders}-1pct")
+    incremental_s, _ = _cli(["load", str(changed)], env)
+    add("1% changed rows load / first load", 100 * incremental_s / load_s, "%", "<= 10", f"{incremental_s:.1f} s")
     if naive:
         store.run_text("MATCH (n) DETACH DELETE n", write=True)
         seconds, naive_rows = _timed(lambda: naive_load(store, folder))

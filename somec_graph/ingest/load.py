@@ -26,6 +26,7 @@ from ..days import day_number
 from ..errors import AccessDenied
 from ..store import Store, cypher, writer
 from ..vocab import QUALIFYING_GROUPS, risk_rank
+from . import bulk
 from .contract import TABLES, TABLES_BY_NAME, Table
 from .derive import FACTS_VERSION, Derived, derive_offender
 from .sync import Removal, apply_removal, plan_removal, require_complete
@@ -72,6 +73,10 @@ class Lookups:
                    {r["agency_id"]: r["state"] for r in ds.rows.get("agencies", [])})
 
 
+# json.dumps(props, sort_keys=True, default=str), without building an encoder for every row
+_HASH_JSON = json.JSONEncoder(sort_keys=True, default=str)
+
+
 def _props(table: Table, row: dict[str, Any], lookups: Lookups) -> dict[str, Any]:
     """The node properties of one row: contract columns, day numbers, denormalised facts."""
     props: dict[str, Any] = {}
@@ -96,7 +101,7 @@ def _props(table: Table, row: dict[str, Any], lookups: Lookups) -> dict[str, Any
                      effective_date=effective.isoformat(), effective_day=day_number(effective),
                      year=row["sent_date"].year)
     props.pop(table.key)
-    props["row_hash"] = hashlib.sha1(json.dumps(props, sort_keys=True, default=str).encode()).hexdigest()
+    props["row_hash"] = hashlib.sha1(_HASH_JSON.encode(props).encode()).hexdigest()
     return props
 
 
@@ -202,15 +207,18 @@ def _load(store: Store, ds: Dataset, report: Progress, sync: bool, dry_run: bool
         apply_schema(store)
     meta = store.run("load/meta")[0]
     summary = LoadSummary(resumed=bool(meta["pending"]))
+    if meta["bulk_pending"] and not dry_run:  # a bulk first load died: start it over (bulk.py)
+        bulk.wipe(store, report)
     stale = meta["facts_version"] != FACTS_VERSION
     affected: set[str] = set()
     plans = []
     present = store.run("load/label_counts")[0]
+    first = not dry_run and bulk.wanted(store, present)  # an empty store: nothing half written to merge over
     lookups = Lookups.of(ds)
     for table in TABLES:
         summary.tables[table.name] = TableSummary()
-        plans.append(_plan(store, table, ds, lookups, summary.resumed, summary.tables[table.name], affected,
-                           present[table.name]))
+        plans.append(_plan(store, table, ds, lookups, summary.resumed and not first, summary.tables[table.name],
+                           affected, present[table.name]))
     removal = plan_removal(store, ds) if sync else Removal()
     for name, keys in removal.keys.items():
         summary.tables[name].deleted = len(keys)
@@ -219,20 +227,30 @@ def _load(store: Store, ds: Dataset, report: Progress, sync: bool, dry_run: bool
     # A changed offence group or agency state can change any offender's facts.
     everything = summary.resumed or stale or any((p.new or p.merge) and (p.table.reference or p.table.name == "agencies")
                                         for p in plans)
-    store.run("load/meta_begin", write=True)
-    for plan in plans:
-        _write(store, plan, report)
-    # After the writes: a deleted row is named by no remaining row, and nothing dangles in between.
-    apply_removal(store, removal, report)
-    affected |= removal.affected
-    if everything:
-        affected = {r["offender_id"] for r in store.run("derive/all_offenders")}
-    summary.derived_offenders = derive(store, sorted(affected), report)
+    if first:
+        graph, summary.derived_offenders = bulk.build(plans, _schengen(plans))
+        store.run("load/meta_begin_bulk", write=True)
+        bulk.write(store, graph, report)
+    else:
+        store.run("load/meta_begin", write=True)
+        for plan in plans:
+            _write(store, plan, report)
+        # After the writes: a deleted row is named by no remaining row, and nothing dangles in between.
+        apply_removal(store, removal, report)
+        affected |= removal.affected
+        if everything:
+            affected = {r["offender_id"] for r in store.run("derive/all_offenders")}
+        summary.derived_offenders = derive(store, sorted(affected), report)
     latest = store.run("gaps/latest_event")[0]["day"]
     now = datetime.now(UTC)
     store.run("load/meta_end", {"now": now.isoformat(timespec="seconds"), "changed_at": now.isoformat(),
                                 "latest_day": latest, "facts_version": FACTS_VERSION}, write=True)
     return summary
+
+
+def _schengen(plans: list[_Plan]) -> frozenset[str]:
+    """The Schengen states of a first load, as `derive/schengen_states` would read them from the graph."""
+    return frozenset(r["key"] for p in plans if p.table.name == "states" for r in p.new if r["props"]["schengen"] is True)
 
 
 def derive(store: Store, offender_ids: list[str], report: Progress) -> int:

@@ -58,6 +58,9 @@ class Dataset:
         return not self.problems
 
 
+_REPEATING = frozenset({"state", "state_code", "offence", "offence_code", "date", "enum", "bool", "birth_year"})
+
+
 class _Cell(ValueError):
     """A cell's value is bad; the message is the reason."""
 
@@ -225,6 +228,8 @@ def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
         keys.unreadable.add(table.name)
         return
     positions = [(i, known[h]) for i, h in enumerate(header) if h in known]
+    # Codes, dates and enum values repeat across rows: each distinct valid cell is parsed (and checked) once.
+    parsed: dict[str, dict[str, Any]] = {c.name: {} for _, c in positions if c.type in _REPEATING}
     valid_keys = keys.valid.setdefault(table.name, {})
     rejected_keys = keys.rejected.setdefault(table.name, {})
     first_line: dict[str, int] = {}
@@ -245,6 +250,10 @@ def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
                         raise _Cell(f"{col.name} is required")
                     row[col.name] = None
                     continue
+                seen = parsed.get(col.name)
+                if seen is not None and value in seen:
+                    row[col.name] = seen[value]
+                    continue
                 row[col.name] = _parse(col, value)
                 if col.type == "ref":
                     assert col.ref is not None, f"ref column {col.name} names no table"  # the contract sets one
@@ -252,6 +261,8 @@ def _validate_table(table: Table, path: Path, keys: _Keys, ds: Dataset) -> None:
                 elif col.type in ("state", "offence"):
                     keys.check("states" if col.type == "state" else "offence_categories", row[col.name],
                                "state" if col.type == "state" else "offence code")
+                if seen is not None:
+                    seen[value] = row[col.name]
             except _Cell as reason:
                 errors.append(Problem(fname, line, col.name, value, str(reason)))
             except _Unreadable as file_of:
