@@ -30,8 +30,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SOMEC_DATA_DIR", "~/.local/share/somec-graph", "Embedded server folder: database, password and state files."),
     Setting("SOMEC_BOLT_PORT", "0", "Loopback Bolt port of the embedded server; 0 picks a free one at start."),
     Setting("SOMEC_IDLE_MINUTES", "60", "Minutes without use after which the embedded server stops itself; 0 keeps it running."),
-    Setting("SOMEC_HEAP", "2g", "Java heap of the embedded server: 2g by default (an auto-sized heap broke "
-            "backups), auto (256 MB + 3.5 x the database's size "
+    Setting("SOMEC_HEAP", "auto", "Java heap of the embedded server: auto (256 MB + 3.5 x the database's size "
             "on disk, at least 512 MB, at most a quarter of the memory; a load grows it for its data) or a size "
             "such as 2g or 1500m."),
     Setting("SOMEC_BATCH_SIZE", "5000", "Rows per write transaction when loading."),

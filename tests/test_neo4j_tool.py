@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 from pathlib import Path
@@ -54,3 +55,44 @@ def test_java_missing_is_one_sentence(tmp_path: Path) -> None:
                   env={"PATH": str(bare), "HOME": str(tmp_path)})
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "Java 17 or 21 is needed" in result.stderr
+
+
+def test_a_bad_expect_is_one_sentence(tmp_path: Path) -> None:
+    result = tool("start", "--data", str(tmp_path), "--port", "7999", "--password", "long enough password",
+                  "--expect", "lots")
+    assert result.returncode != 0 and result.stderr.strip().splitlines() == [
+        "server: --expect must be a size like 1g or 512m, not 'lots'."]
+
+
+@pytest.mark.slow
+def test_heap_and_page_cache_are_sized_to_the_data(tmp_path: Path) -> None:
+    """Not given, heap = 512 MB + 2 x the store and page cache = 64 MB + 1.2 x it, in 64 MB steps
+    (docs/performance.md, Memory); --expect sizes them for a load to come; given, they are kept."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = str(sock.getsockname()[1])
+    home = tmp_path / "n"
+    conf = home / "conf" / "neo4j.conf"
+
+    def memory() -> tuple[str, str]:
+        lines = dict(line.split("=", 1) for line in conf.read_text().splitlines() if "=" in line)
+        return lines["server.memory.heap.max_size"], lines["server.memory.pagecache.size"]
+
+    try:
+        for extra, env, wanted in [
+            ((), {}, None),  # a new store: a few MB on disk
+            (("--expect", "300m"), {}, ("1152m", "448m")),  # 512 + 600 -> 1152; 64 + 360 -> 448
+            ((), {"SOMEC_NEO4J_HEAP": "700m", "SOMEC_NEO4J_PAGECACHE": "100m"}, ("700m", "100m")),
+        ]:
+            started = tool("start", "--data", str(home), "--port", port, "--password", "long enough password",
+                           *extra, env={**os.environ, **env})
+            assert started.returncode == 0, started.stderr
+            heap, cache = memory()
+            if wanted is None:  # the store files of a new DBMS: a few MB (transaction logs do not count)
+                assert heap in ("512m", "576m") and cache in ("64m", "128m")
+            else:
+                assert (heap, cache) == wanted
+            assert f"(heap {heap}, page cache {cache}," in started.stderr
+            assert tool("stop", "--data", str(home)).returncode == 0
+    finally:
+        tool("stop", "--data", str(home))

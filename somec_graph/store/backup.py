@@ -37,6 +37,8 @@ from . import embedded, writer
 from .driver import open_store
 
 BACKUP_TIMEOUT_S = 3600
+# The Restore tool only unzips and checks files: a small fixed heap, never SOMEC_HEAP (which may be `auto`).
+RESTORE_TOOL_HEAP = "256m"
 NEO4J_BACKUP = ("The graph lives in Neo4j, which is backed up with its own tool while the database is stopped: "
                 "neo4j-admin database dump (and database load to restore); docs/security.md, section Backups, "
                 "gives the steps.")
@@ -107,7 +109,7 @@ def _unpack(settings: Settings, source: Path, into: Path) -> None:
     shutil.rmtree(into, ignore_errors=True)
     into.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     java, classpath = embedded.java_runtime()
-    done = subprocess.run([str(java), f"-Xmx{settings.heap}", "-cp", classpath,
+    done = subprocess.run([str(java), f"-Xmx{RESTORE_TOOL_HEAP}", "-cp", classpath,
                            "com.arcadedb.integration.restore.Restore", "-f", source.resolve().as_uri(),
                            "-d", str(into), "-o"], capture_output=True, text=True, timeout=BACKUP_TIMEOUT_S)
     if done.returncode != 0 or not all((into / f).is_file() for f in _REQUIRED_FILES):

@@ -376,7 +376,7 @@ def _java_command(data_dir: Path, bolt_port: int, http_port: int, heap: str) -> 
 
 
 def serve(data_dir: Path, bolt_port: int, idle_minutes: int, heap: str) -> int:
-    """Run the JVM, publish server.json once Bolt listens, stop when idle."""
+    """Run the JVM, publish server.json once Bolt and HTTP listen, stop when idle."""
     paths = _paths(data_dir)
     (data_dir / "server").mkdir(exist_ok=True)
     # Loopback HTTP, root only: how `backup.py` asks the server for a consistent backup (SQL over Bolt is not spoken).
@@ -395,7 +395,8 @@ def serve(data_dir: Path, bolt_port: int, idle_minutes: int, heap: str) -> int:
     published = False
     touch(data_dir)
     while not stopping and java.poll() is None:
-        if not published and _port_open(bolt_port):
+        # Started only once both ports answer: Bolt opens before HTTP, which backups use.
+        if not published and _port_open(bolt_port) and _port_open(http_port):
             state = {"pid": os.getpid(), "java_pid": java.pid, "bolt_port": bolt_port, "http_port": http_port,
                      "started": time.strftime("%Y-%m-%dT%H:%M:%S"), "idle_minutes": idle_minutes, "heap": heap}
             tmp = paths["server.json"].with_suffix(".tmp")
