@@ -4,6 +4,7 @@ EXPECTED, worked out by hand there). Expected alerts are that list filtered by t
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -52,15 +53,21 @@ def base_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
+def _forget_rules(store: Store) -> None:
+    store.run_text("MATCH (n) WHERE n:WatchRule OR n:Case DETACH DELETE n", write=True)
+
+
 @pytest.fixture
-def graph(session_store: Store, base_dir: Path) -> Store:
-    """The queue data set exactly (a sync to it undoes any other test's changes), without rules or cases."""
+def graph(session_store: Store, base_dir: Path) -> Iterator[Store]:
+    """The queue data set exactly (a sync to it undoes any other test's changes), without rules or cases;
+    no rule is left for later tests (a load would report it)."""
     if not session_store.run_text("MATCH (m:Movement {movement_id: 'M-11'}) RETURN count(m) AS n")[0]["n"]:
         wipe(session_store)
     ds = validate(base_dir)
     load_dataset(session_store, ds, sync=True)
-    session_store.run_text("MATCH (n) WHERE n:WatchRule OR n:Case DETACH DELETE n", write=True)
-    return session_store
+    _forget_rules(session_store)
+    yield session_store
+    _forget_rules(session_store)
 
 
 def _ids(frame: pd.DataFrame) -> list[str]:
@@ -179,9 +186,14 @@ def test_duplicate_name_and_unknown_rule(graph: Store) -> None:
 
 
 def test_cli_watch_alerts_ack_and_load_summary(graph: Store, base_dir: Path, data_dir: Path) -> None:
-    if "ana" not in [u["name"] for u in users.list_users(data_dir)]:
-        users.add_user(data_dir, "ana", "analyst", "correct horse battery", states=["DE"])
-    env = {"SOMEC_USER": "ana"}
+    users.add_user(data_dir, "awatch", "analyst", "correct horse battery", states=["DE"])
+    try:
+        _cli_as_analyst(base_dir, data_dir, {"SOMEC_USER": "awatch"})
+    finally:
+        users.remove_user(data_dir, "awatch")  # a configured user would make the dashboard tests ask for a login
+
+
+def _cli_as_analyst(base_dir: Path, data_dir: Path, env: dict[str, str]) -> None:
     added = run_cli("watch", "add", "de-high", "--state", "DE", "--min-risk", "high", "--status", "unnotified", env=env)
     assert added.returncode == 0, added.stderr
     refused = run_cli("watch", "add", "fr", "--state", "FR", env=env)
@@ -197,7 +209,7 @@ def test_cli_watch_alerts_ack_and_load_summary(graph: Store, base_dir: Path, dat
     new = ("M-11", "M-01", "M-12", "M-02", "M-06b")
     assert lines[1:] == ["de-high," + ",".join(map(str, r)) for r in EXPECTED if r[0] in new]
     assert run_cli("alerts", "--format", "csv", env=env).stdout.splitlines() == [lines[0]]
-    entries = audit.show(data_dir, user="ana")
+    entries = audit.show(data_dir, user="awatch")
     acked = json.loads(entries[entries["action"] == "alerts ack"]["params"].iloc[-1])
     hashes = sorted(audit.offender_key(data_dir, o) for o in ("O-Q11", "O-Q01", "O-Q12", "O-Q02", "O-Q06"))
     assert {**acked, "offenders": sorted(acked["offenders"])} == {"rule": "de-high", "offenders": hashes}
@@ -206,7 +218,7 @@ def test_cli_watch_alerts_ack_and_load_summary(graph: Store, base_dir: Path, dat
     assert "O-Q11" not in text and "M-11" not in text
     loaded = run_cli("load", str(base_dir), "--sync")
     assert loaded.returncode == 0, loaded.stderr
-    assert loaded.stdout.splitlines()[-1] == "Alerts of rule de-high (ana, DE): 0"
+    assert loaded.stdout.splitlines()[-1] == "Alerts of rule de-high (awatch, DE): 0"
     assert run_cli("watch", "remove", "de-high", env=env).returncode == 0
     unknown = run_cli("alerts", env={"SOMEC_USER": "nobody"})
     assert unknown.returncode == 1 and "SOMEC_USER='nobody' names no configured user" in unknown.stderr
