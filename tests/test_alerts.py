@@ -137,6 +137,19 @@ def test_erasure_leaves_no_trace_in_rules(graph: Store) -> None:
     assert "O-Q01" not in audit.log_path(graph.settings.data_dir).read_text()
 
 
+def test_exports_with_rules(graph: Store, tmp_path: Path) -> None:
+    from somec_graph.tools import export
+
+    watch.add_rule(graph, "de-all", "DE")
+    alerts.acknowledge(graph)
+    nodes = graph.run_text("MATCH (n) WHERE NOT n:WatchRule AND NOT n:Meta RETURN count(n) AS n")[0]["n"]
+    assert export.export_graph(graph, tmp_path / "g.graphml", fmt="graphml")["nodes"] == nodes  # rules stay out
+    full = export.export_neo4j_import(graph, tmp_path / "import")  # the complete graph keeps them
+    assert full["nodes"] == nodes + 2  # the rule and the Meta node
+    assert (tmp_path / "import" / "WatchRule.csv").read_text().count("local/de-all") == 1
+    assert len((tmp_path / "import" / "WatchRule-ACKNOWLEDGED-Movement.csv").read_text().splitlines()) == 8
+
+
 def test_scoping_and_ownership(graph: Store) -> None:
     ana, fra = graph.as_user(ANA), graph.as_user(FRA)
     with pytest.raises(AccessDenied, match=r"^DE is outside your states \(FR, IT\); analysts watch only"):
