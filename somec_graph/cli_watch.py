@@ -10,6 +10,7 @@ from __future__ import annotations
 import click
 
 from .config import load_settings
+from .errors import SomecGraphError
 from .output import FORMATS, render
 from .store import Store, open_store
 from .vocab import RISK_LEVELS
@@ -87,9 +88,15 @@ def alerts(rule: str | None, ack: bool, fmt: str) -> None:
 
 
 def report_alerts() -> None:
-    """After a load: one line per rule of every owner with how many alerts it has now (nothing without rules)."""
+    """After a load: one line per rule of every owner with how many alerts it has now (nothing without
+    rules). The load has succeeded by then, so a failure here is a warning, not the command's error."""
     from .analysis import alerts as a
 
-    with open_store(load_settings()) as store:
-        for rule, n in a.counts(store):
-            click.echo(f"Alerts of rule {rule.name} ({rule.owner}, {rule.state}): {n}")
+    try:
+        with open_store(load_settings()) as store:
+            found = a.counts(store)
+    except SomecGraphError as exc:
+        click.echo(f"warning: the watch rules' alerts could not be counted: {exc}", err=True)
+        return
+    for rule, n in found:
+        click.echo(f"Alerts of rule {rule.name} ({rule.owner}, {rule.state}): {n}")

@@ -4,6 +4,7 @@ EXPECTED, worked out by hand there). Expected alerts are that list filtered by t
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,9 +18,11 @@ from somec_graph.access.roles import User
 from somec_graph.analysis import alerts
 from somec_graph.analysis.queue import QUEUE_COLUMNS
 from somec_graph.errors import AccessDenied, SomecGraphError
+from somec_graph.ingest.contract import RECORDED_LABELS, RECORDED_LINKS
 from somec_graph.ingest.erase import erase_offenders
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
+from somec_graph.resources import CYPHER_DIR
 from somec_graph.store import Store
 
 ANA = User("ana", "analyst", ("DE",))
@@ -77,6 +80,21 @@ def _ids(frame: pd.DataFrame) -> list[str]:
 def _expected(min_risk: tuple[str, ...] = ("low", "medium", "high", "very_high"),
               statuses: tuple[str, ...] = ("unnotified", "pending")) -> list[str]:
     return [r[0] for r in EXPECTED if r[2] in min_risk and r[8] in statuses]
+
+
+def test_recorded_nodes_are_declared_constrained_and_kept_by_loads() -> None:
+    schema = (CYPHER_DIR / "schema.cypher").read_text()
+    detach = (CYPHER_DIR / "load" / "movements_detach.cypher").read_text()
+    for label, key in RECORDED_LABELS.items():
+        assert f"FOR (n:{label}) REQUIRE n.{key} IS UNIQUE" in schema
+        assert f"NOT x:{label}" in detach  # re-linking a changed movement row keeps their links
+    written = set()
+    for path in [*(CYPHER_DIR / "watch").glob("*.cypher"), *(CYPHER_DIR / "cases").glob("*.cypher")]:
+        text = path.read_text()
+        labels = dict(re.findall(r"\((\w+):(\w+)", text))
+        for a, rel, b in re.findall(r"(?:MERGE|CREATE)\s+\((\w+)[^)]*\)-\[(?:\w+)?:(\w+)[^\]]*\]->\((\w+)\)", text):
+            written.add((labels[a], rel, labels[b]))
+    assert written == set(RECORDED_LINKS)
 
 
 def test_alerts_are_the_rules_queue_rows(graph: Store) -> None:
