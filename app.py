@@ -6,7 +6,7 @@ reads in somec_graph.app.dashboard and the builders in somec_graph.app.views.
 
 import streamlit as st
 
-from somec_graph.app import session
+from somec_graph.app import session, watching
 from somec_graph.resources import PAGES_DIR
 
 # A local favicon: a ":material/...:" page icon would otherwise become a favicon fetched from a font CDN.
@@ -18,6 +18,7 @@ st.set_page_config(page_title="somec-graph", page_icon=str(PAGES_DIR / "favicon.
 
 session.current_user()  # the login form, when users are configured, before anything else
 session.account_sidebar()
+watching.sidebar_total()  # new work-queue rows for the user's watch rules (SPEC §10)
 
 # The default page is served at the root URL.
 PAGES = {

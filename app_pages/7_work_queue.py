@@ -8,7 +8,7 @@ import streamlit as st
 
 from somec_graph.access.cases import CLOSE_REASONS
 from somec_graph.access.disclosure import fewer_than, visible
-from somec_graph.app import actions, charts, downloads, maps, reads, session, style
+from somec_graph.app import actions, charts, downloads, maps, reads, session, style, watching
 from somec_graph.vocab import RISK_LEVELS
 
 st.title("Work queue")
@@ -41,6 +41,8 @@ with session.guard(), st.spinner("Building the queue ..."):
     rows = actions.queue(receiving, window)
 if "queue_flash" in st.session_state:  # what the last submit recorded, shown after its rerun
     st.success(st.session_state.pop("queue_flash"), icon=":material/check:")
+with session.guard():
+    new_ids = watching.rules_panel()  # the user's watch rules (SPEC §10): new rows, acknowledge
 if rows.empty:
     st.success(f"Nothing waiting for {names.get(receiving, receiving)}: every counted arrival there was notified, "
                "or the offender has moved on.", icon=":material/task_alt:")
@@ -60,12 +62,14 @@ c3.metric("Very high or high risk", style.fmt_int(int(rows["risk_level"].isin(["
           border=True)
 
 st.caption("Select a row to see the offender's journey and to record what you did.")
-picked = st.dataframe(view, hide_index=True, width="stretch", key="queue_table", on_select="rerun",
+picked = st.dataframe(watching.marked(view, new_ids), hide_index=True, width="stretch", key="queue_table", on_select="rerun",
                       selection_mode="single-row", column_config={
                           "risk_level": st.column_config.TextColumn("risk"),
                           "days_since_arrival": st.column_config.NumberColumn("days since arrival", format="%d"),
                           "via": st.column_config.TextColumn("ask"),
-                          "case_status": st.column_config.TextColumn("case")})
+                          "case_status": st.column_config.TextColumn("case"),
+                          watching.NEW_COLUMN: st.column_config.TextColumn(
+                              help="The watch rules this row is new for (not yet acknowledged).")})
 left, right = st.columns(2)
 left.download_button("Download the queue (CSV, for case management)", downloads.safe_csv(view),
                      f"work-queue-{receiving}.csv", "text/csv", icon=":material/download:",

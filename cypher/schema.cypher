@@ -12,6 +12,7 @@ CREATE CONSTRAINT movement_id IF NOT EXISTS FOR (n:Movement) REQUIRE n.movement_
 CREATE CONSTRAINT exchange_id IF NOT EXISTS FOR (n:Exchange) REQUIRE n.exchange_id IS UNIQUE;
 CREATE CONSTRAINT meta_name IF NOT EXISTS FOR (n:Meta) REQUIRE n.name IS UNIQUE;
 CREATE CONSTRAINT case_key IF NOT EXISTS FOR (n:Case) REQUIRE n.case_key IS UNIQUE;
+CREATE CONSTRAINT watch_rule_key IF NOT EXISTS FOR (n:WatchRule) REQUIRE n.rule_key IS UNIQUE;
 CREATE INDEX conviction_offender IF NOT EXISTS FOR (n:Conviction) ON (n.offender_id);
 CREATE INDEX conviction_case IF NOT EXISTS FOR (n:Conviction) ON (n.case_id);
 CREATE INDEX movement_offender IF NOT EXISTS FOR (n:Movement) ON (n.offender_id);

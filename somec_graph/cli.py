@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from .access.roles import LOCAL_ADMIN
+from .cli_watch import alerts, report_alerts, watch
 from .config import load_settings
 from .errors import SomecGraphError
 from .lazy import lazy_module
@@ -166,6 +167,7 @@ def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | Non
     if summary.resumed:
         err.print("An earlier load had not finished; it has now been completed.")
     emit(pd.DataFrame(summary.rows(), columns=columns), "table")
+    report_alerts()  # what is new for each watch rule (SPEC §10), for a scheduled sync's log
 
 
 # --- query ------------------------------------------------------------------
@@ -618,6 +620,10 @@ def streamlit_flags(port: int, address: str) -> list[str]:
         "theme.base": "light", "theme.primaryColor": "#0072B2",
     }
     return [arg for key, value in settings.items() for arg in (f"--{key}", str(value))]
+
+
+cli.add_command(watch)
+cli.add_command(alerts)
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -40,6 +40,8 @@ SETTINGS: tuple[Setting, ...] = (
                                    "smaller cells read 'fewer than N'."),
     Setting("SOMEC_OFFENDER_ID_PATTERN", "OFF-[0-9]+", "Regular expression of the data's offender ids: text the audit "
             "log would hold (a query, a reason) that matches it is logged as the id's keyed hash."),
+    Setting("SOMEC_USER", "", "The configured user (somec-graph users add) on whose behalf `watch` and `alerts` "
+            "act: their rules, their states. Empty: the local admin."),
 )
 
 EMBEDDED_DATABASE = "somec"
@@ -59,6 +61,7 @@ class Settings:
     min_cell: int
     offender_id_pattern: re.Pattern[str]
     bulk_load: bool = True
+    user: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -102,4 +105,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         min_cell=_int(env, "SOMEC_MIN_CELL", 1),
         offender_id_pattern=id_pattern,
         bulk_load=env["SOMEC_BULK_LOAD"] == "auto",
+        user=env["SOMEC_USER"].strip(),
     )

@@ -117,3 +117,9 @@ TABLES_BY_NAME = {t.name: t for t in TABLES}
 # Relationships the loader derives from several rows (`derive.py`), not from one column:
 # (from label, type, to label).
 DERIVED_LINKS = (("Movement", "NEXT", "Movement"), ("Movement", "SUPERVISION", "Conviction"))
+
+# Nodes that users record, not data-set rows: a load or sync never writes them and keeps their links
+# (`load/movements_detach`); deleting a movement (sync, erasure) takes its links with it.
+# label -> key property, and their relationships (from label, type, to label).
+RECORDED_LABELS = {"Case": "case_key", "WatchRule": "rule_key"}
+RECORDED_LINKS = (("Case", "ON", "Movement"), ("WatchRule", "ACKNOWLEDGED", "Movement"))

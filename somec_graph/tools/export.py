@@ -6,8 +6,9 @@ Both exports only read. Nodes are read one label at a time, in pages of
 as one record of column lists; the relationships leaving a page's nodes come
 with it (`out_<table>.cypher`), so memory holds one page at a time. The key
 property of each label comes from `contract.TABLES`; `Meta` (load
-bookkeeping) and `Case` (work-queue cases, with analysts' notes) are left out
-of the graph exports and kept in the Neo4j import, whose graph must be complete.
+bookkeeping), `Case` (work-queue cases, with analysts' notes) and `WatchRule`
+(users' watch rules) are left out of the graph exports and kept in the Neo4j
+import, whose graph must be complete.
 
 In an exported file a node's id is ``Label:key`` (``Offender:OFF-000001``),
 its attribute ``label`` is its label and the other attributes are its
@@ -63,7 +64,8 @@ class Kind:
 KINDS = tuple(Kind(t.label, t.key, t.name) for t in TABLES)
 META = Kind("Meta", "name", "meta")
 CASE = Kind("Case", "case_key", "cases")  # work-queue cases (SPEC §8): kept by the Neo4j import export only
-KEY_OF = {k.label: k.key for k in (*KINDS, META, CASE)}
+WATCH_RULE = Kind("WatchRule", "rule_key", "watch_rules")  # watch rules (SPEC §10): likewise
+KEY_OF = {k.label: k.key for k in (*KINDS, META, CASE, WATCH_RULE)}
 # Facts belong to an offender (the offenders table, and every table with an offender_id reference);
 # the other labels (states, agencies, mechanisms, offence categories) are context they point to.
 FACT_LABELS = frozenset(t.label for t in TABLES
@@ -489,7 +491,7 @@ def export_neo4j_import(store: Store, out_dir: Path, progress: Progress | None =
     (``:START_ID(Start),:END_ID(End),prop:type,...,:TYPE``) and its data
     file. Each label is its own ID space, keyed by its contract key. Every
     property is kept, `row_hash` and the derived facts included, and the
-    `Meta` node and the work-queue cases too: the imported graph is complete, and a later
+    `Meta` node, the work-queue cases and the watch rules too: the imported graph is complete, and a later
     ``somec-graph load`` of the same data changes nothing. Also writes
     ``import.sh`` with the exact command. Data files are streamed page by
     page; the header files are written last, when every column's type is
@@ -516,7 +518,7 @@ def export_neo4j_import(store: Store, out_dir: Path, progress: Progress | None =
     for r in store.run("export/relationship_properties"):
         rel_columns[(r["start_label"], r["type"], r["end_label"])].add(r["property"])
 
-    kinds = (*KINDS, META, CASE)
+    kinds = (*KINDS, META, CASE, WATCH_RULE)
     node_files: dict[str, _ImportFile] = {}
     rel_files: dict[tuple[str, str, str], _ImportFile] = {}
     try:
