@@ -37,6 +37,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("SOMEC_BATCH_SIZE", "5000", "Rows per write transaction when loading."),
     Setting("SOMEC_MIN_CELL", "5", "Smallest number of movements behind an aggregate a supervisor is shown; "
                                    "smaller cells read 'fewer than N'."),
+    Setting("SOMEC_CHROMIUM", "", "Chromium or Chrome that prints the report's PDF (somec-graph report OUT.pdf); "
+            "empty: the first chromium or google-chrome on PATH."),
     Setting("SOMEC_OFFENDER_ID_PATTERN", "OFF-[0-9]+", "Regular expression of the data's offender ids: text the audit "
             "log would hold (a query, a reason) that matches it is logged as the id's keyed hash."),
 )
@@ -57,6 +59,7 @@ class Settings:
     batch_size: int
     min_cell: int
     offender_id_pattern: re.Pattern[str]
+    chromium: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -97,4 +100,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         batch_size=_int(env, "SOMEC_BATCH_SIZE", 1),
         min_cell=_int(env, "SOMEC_MIN_CELL", 1),
         offender_id_pattern=id_pattern,
+        chromium=env["SOMEC_CHROMIUM"],
     )
