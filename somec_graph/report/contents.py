@@ -23,16 +23,18 @@ READER = User("report", "supervisor")
 
 @dataclass(frozen=True)
 class ReportFilters:
-    """The filters a report is made for (the Overview's period and states; 30-day window)."""
+    """The filters a report is made for: the Overview's (the CLI sets the period and states)."""
     date_from: str | None = None
     date_to: str | None = None
     states: tuple[str, ...] = ()
     window_days: int = 30
+    group: str | None = None      # the dashboard's other filters (the CLI has the period and states only)
+    min_risk: str | None = None
 
     def gap_kwargs(self) -> dict[str, Any]:
         """Keywords of somec_graph.analysis.gaps functions (as the dashboard's `Filters.gap_kwargs`)."""
         return {"window_days": self.window_days, "date_from": self.date_from, "date_to": self.date_to,
-                "group": None, "min_risk": None, "states": list(self.states) or None}
+                "group": self.group, "min_risk": self.min_risk, "states": list(self.states) or None}
 
 
 @dataclass
@@ -70,7 +72,7 @@ def build(store: Store, filters: ReportFilters | None = None) -> Report:
     meta = store.run("load/meta")[0]
     full = gaps.matrix(store, **kwargs)
     exchanges = store.frame("queries/exchanges_by_mechanism", {
-        "date_from": f.date_from, "date_to": f.date_to, "states": list(f.states) or None, "min_risk": None})
+        "date_from": f.date_from, "date_to": f.date_to, "states": list(f.states) or None, "min_risk": f.min_risk})
     names = dict(zip(*[store.frame("queries/states")[c] for c in ("code", "name")]))
     matrix = suppress(full, ["movements"], READER, min_cell=min_cell)
     return Report(

@@ -15,7 +15,7 @@ import jinja2
 from ..access.disclosure import fewer_than, visible
 from ..analysis.policy import DEFAULT_NOTICE_DAYS, DEFAULT_REPLY_DAYS, RULES
 from ..app import captions, charts, maps
-from ..app.style import fmt_days, fmt_int, fmt_pct
+from ..app.style import RISK_LABELS, fmt_days, fmt_int, fmt_pct
 from .contents import Report
 
 TEMPLATE = Path(__file__).resolve().parent / "template.html"
@@ -83,7 +83,9 @@ def _whatif_rows(r: Report) -> list[dict[str, str]]:
 def context(r: Report) -> dict[str, Any]:
     """Everything the template shows, as text and SVG (tested apart from the markup)."""
     f, k = r.filters, r.headline
-    who = captions.describe_filters(states=list(f.states), date_from=f.date_from, date_to=f.date_to)["who"]
+    words = {"group": f.group, "min_risk": f.min_risk, "states": list(f.states), "date_from": f.date_from,
+             "date_to": f.date_to}
+    who = captions.describe_filters(**words)["who"]
     matrix_shown, yearly_shown, mech_shown = visible(r.matrix), visible(r.yearly), visible(r.mechanisms)
     hidden = r.hidden_cells
     out: dict[str, Any] = {
@@ -94,8 +96,9 @@ def context(r: Report) -> dict[str, Any]:
         "headline": [("Counted arrivals", fmt_int(k["arrivals"])), ("Gap rate", fmt_pct(k["gap_rate"])),
                      ("Median lag", fmt_days(k["median_lag_days"])),
                      ("Unnotified (last 12 months)", fmt_int(k["unnotified_last_12_months"]))],
-        "headline_sentence": captions.overview_caption(k, f.window_days, states=list(f.states),
-                                                       date_from=f.date_from, date_to=f.date_to),
+        "headline_sentence": captions.overview_caption(k, f.window_days, **words),
+        "group": {"violent": "violent", "sexual": "sexual"}.get(f.group or "", "violent or sexual"),
+        "min_risk": f"{RISK_LABELS[f.min_risk]} risk or above" if f.min_risk else "any risk level",
         "worst": captions.worst_state_caption(captions.worst_receiving_state(matrix_shown), r.names, who),
         "hidden": hidden, "matrix_rows": _matrix_rows(r),
     }
