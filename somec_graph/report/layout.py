@@ -83,7 +83,8 @@ def _whatif_rows(r: Report) -> list[dict[str, str]]:
 def context(r: Report) -> dict[str, Any]:
     """Everything the template shows, as text and SVG (tested apart from the markup)."""
     f, k = r.filters, r.headline
-    words = {"group": f.group, "min_risk": f.min_risk, "states": list(f.states), "date_from": f.date_from,
+    words: dict[str, Any] = {"group": f.group, "min_risk": f.min_risk, "states": list(f.states),
+                             "date_from": f.date_from,
              "date_to": f.date_to}
     who = captions.describe_filters(**words)["who"]
     matrix_shown, yearly_shown, mech_shown = visible(r.matrix), visible(r.yearly), visible(r.mechanisms)
