@@ -6,7 +6,7 @@ No offender ids on this page: only counts, rates and corridors.
 import streamlit as st
 
 from somec_graph.access.disclosure import fewer_than, visible
-from somec_graph.app import captions, charts, details, downloads, filters, maps, reads, session, style
+from somec_graph.app import captions, charts, details, downloads, filters, maps, reads, reports, session, style
 from somec_graph.vocab import RISK_LEVELS
 
 st.title("Overview")
@@ -48,6 +48,8 @@ st.markdown(captions.overview_caption(kpis, f.window_days, **f.caption_kwargs())
 worst = captions.worst_state_caption(captions.worst_receiving_state(visible(matrix)), names, who)
 if worst:
     st.markdown(worst)
+
+reports.download_buttons(f)
 
 if matrix.empty:
     st.info("No counted arrivals match these filters, so there is no gap matrix to show. Widen the period, lower "

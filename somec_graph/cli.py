@@ -295,6 +295,29 @@ def whatif(window_days: int, as_of: str | None, fmt: str, notice_days: int, repl
 
 
 @cli.command()
+@click.argument("out", type=click.Path(dir_okay=False, path_type=Path, resolve_path=True))
+@click.option("--from", "date_from", help="First arrival date (YYYY-MM-DD), inclusive.")
+@click.option("--to", "date_to", help="Last arrival date (YYYY-MM-DD), inclusive.")
+@click.option("--state", "states", multiple=True, help="Keep corridors with this state at either end (repeatable).")
+def report(out: Path, date_from: str | None, date_to: str | None, states: tuple[str, ...]) -> None:
+    """The supervisor's report (SPEC §11) as one self-contained OUT.html or OUT.pdf (A4)."""
+    from .report import FORMATS, ReportFilters, report_file
+
+    fmt = out.suffix.lower().lstrip(".")
+    if fmt not in FORMATS:
+        raise SomecGraphError(f"{out.name}: the report is written as .html or .pdf; name OUT accordingly.")
+    filters = ReportFilters(date_from=date_from, date_to=date_to, states=tuple(sorted(set(states))))
+    with _store() as store, err.status("Writing the report ..."):
+        data = report_file(store, fmt, filters, browser=store.settings.chromium)
+    try:
+        out.write_bytes(data)
+    except OSError as exc:
+        raise SomecGraphError(f"Cannot write {out} ({exc.strerror}); choose another path.") from None
+    _audit("report", {"out": str(out), "from": date_from, "to": date_to, "states": list(states)}, None)
+    click.echo(f"Report written to {out} ({len(data):,} bytes).")
+
+
+@cli.command()
 @click.option("--state", required=True, help="The receiving state, e.g. DE.")
 @analysis_options
 def queue(state: str, window_days: int, as_of: str | None, fmt: str) -> None:

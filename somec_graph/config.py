@@ -38,6 +38,8 @@ SETTINGS: tuple[Setting, ...] = (
             "(docs/performance.md); off: always the incremental Cypher path."),
     Setting("SOMEC_MIN_CELL", "5", "Smallest number of movements behind an aggregate a supervisor is shown; "
                                    "smaller cells read 'fewer than N'."),
+    Setting("SOMEC_CHROMIUM", "", "Chromium or Chrome that prints the report's PDF (somec-graph report OUT.pdf); "
+            "empty: the first chromium or google-chrome on PATH."),
     Setting("SOMEC_OFFENDER_ID_PATTERN", "OFF-[0-9]+", "Regular expression of the data's offender ids: text the audit "
             "log would hold (a query, a reason) that matches it is logged as the id's keyed hash."),
     Setting("SOMEC_USER", "", "The configured user (somec-graph users add) on whose behalf `watch` and `alerts` "
@@ -62,6 +64,7 @@ class Settings:
     offender_id_pattern: re.Pattern[str]
     bulk_load: bool = True
     user: str = ""
+    chromium: str = ""
 
     @property
     def embedded(self) -> bool:
@@ -106,4 +109,5 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         offender_id_pattern=id_pattern,
         bulk_load=env["SOMEC_BULK_LOAD"] == "auto",
         user=env["SOMEC_USER"].strip(),
+        chromium=env["SOMEC_CHROMIUM"],
     )
