@@ -84,8 +84,7 @@ def context(r: Report) -> dict[str, Any]:
     """Everything the template shows, as text and SVG (tested apart from the markup)."""
     f, k = r.filters, r.headline
     words: dict[str, Any] = {"group": f.group, "min_risk": f.min_risk, "states": list(f.states),
-                             "date_from": f.date_from,
-             "date_to": f.date_to}
+                             "date_from": f.date_from, "date_to": f.date_to}
     who = captions.describe_filters(**words)["who"]
     matrix_shown, yearly_shown, mech_shown = visible(r.matrix), visible(r.yearly), visible(r.mechanisms)
     hidden = r.hidden_cells
