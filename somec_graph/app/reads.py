@@ -159,8 +159,10 @@ def state_flow(data_key: str, filters: tuple) -> tuple[pd.DataFrame, pd.DataFram
     return edges, networks.state_flow_table(graph)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)
 def co_offenders(data_key: str) -> tuple[nx.Graph, pd.DataFrame]:
+    """Fixed for a data version: communities and betweenness computed once per process and data key,
+    shared without the copy `cache_data` makes on every read (callers must not change them)."""
     from ..analysis import networks
 
     graph = networks.co_offenders(get_store())

@@ -37,7 +37,6 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-import numpy as np
 import pandas as pd
 
 from ..analysis import gaps, networks, paths
@@ -50,10 +49,9 @@ from ..output import render
 from ..resources import SEED_DIR
 from ..store import Store, embedded, open_store
 from ..tools.synth import generate
+from .reference import pandas_matrix
 
 SIZES = {"S": 2_000, "M": 20_000, "L": 100_000}
-QUALIFYING = ("violent", "sexual")
-INFORMING = ("conviction_notice", "risk_notice", "alert", "supervision_transfer", "reply")
 
 
 NEO4J_TOOL = Path(__file__).resolve().parents[2] / "tools" / "neo4j" / "server"  # a source checkout's
@@ -188,56 +186,6 @@ def naive_load(store: Store, folder: Path) -> int:
     return rows
 
 
-def pandas_matrix(folder: Path, *, window_days: int = 30) -> pd.DataFrame:
-    """An analyst's pandas script: the SPEC §4.2 gap matrix straight from the CSV files."""
-    def read(name: str) -> pd.DataFrame:
-        path = folder / f"{name}.csv"
-        return pd.read_csv(path if path.exists() else SEED_DIR / f"{name}.csv", dtype=str, keep_default_na=False)
-
-    def days(column: pd.Series) -> np.ndarray:
-        parsed = pd.to_datetime(column.replace("", None), format="%Y-%m-%d")
-        return ((parsed - pd.Timestamp("1970-01-01")).dt.days).to_numpy(dtype="float64")
-
-    groups = dict(zip(read("offence_categories")["code"], read("offence_categories")["group"]))
-    agency_state = dict(zip(read("agencies")["agency_id"], read("agencies")["state"]))
-    conv, mov, exc = read("convictions"), read("movements"), read("exchanges")
-    conv["day"] = days(conv["conviction_date"])
-    conv["group"] = conv["offence_code"].str.replace(" ", "").str[:4].map(groups)
-    mov["day"] = days(mov["arrival_date"])
-    exc["sent"] = days(exc["sent_date"])
-    exc["effective"] = np.where(exc["received_date"] != "", days(exc["received_date"]), exc["sent"])
-    as_of = np.nanmax([mov["day"].max(), conv["day"].max(), exc["sent"].max(), exc["effective"].max()])
-    mov = mov[mov["day"] <= as_of]
-
-    # latest qualifying conviction on or before arrival; ties: smallest conviction_id
-    q = conv[conv["group"].isin(QUALIFYING)].sort_values(["day", "conviction_id"], ascending=[True, False])
-    m = pd.merge_asof(mov.sort_values("day"), q[["offender_id", "day", "conviction_id"]].rename(
-        columns={"day": "lq"}), left_on="day", right_on="lq", by="offender_id", direction="backward")
-    m = m[m["lq"].notna()]
-
-    events = pd.concat([
-        conv[["offender_id", "state", "day"]].rename(columns={"day": "event"}),
-        exc[exc["kind"].isin(INFORMING)].assign(state=lambda e: e["recipient"].map(agency_state))
-        [["offender_id", "state", "effective"]].rename(columns={"effective": "event"}),
-    ])
-    joined = m[["movement_id", "offender_id", "to_state", "lq"]].merge(
-        events, left_on=["offender_id", "to_state"], right_on=["offender_id", "state"])
-    joined = joined[(joined["event"] >= joined["lq"]) & (joined["event"] <= as_of)]
-    aware = joined.groupby("movement_id")["event"].min()
-    m["aware"] = m["movement_id"].map(aware)
-    d, a = m["day"], m["aware"]
-    m["status"] = np.select(
-        [a <= d, a <= d + window_days, a.notna(), d + window_days <= as_of],
-        ["known", "notified", "late", "unnotified"], "pending")
-    m["lag"] = np.where(m["status"].isin(["notified", "late"]), a - d, np.nan)
-    out = m.pivot_table(index=["from_state", "to_state"], columns="status", values="movement_id",
-                        aggfunc="count", fill_value=0).reindex(columns=list(gaps.STATUSES), fill_value=0)
-    out.insert(0, "movements", out.sum(axis=1))
-    out["gap_rate"] = (out["late"] + out["unnotified"]) / (out["movements"] - out["pending"]).replace(0, np.nan)
-    out["median_lag_days"] = m.groupby(["from_state", "to_state"])["lag"].median()
-    return out.reset_index()[gaps.MATRIX_COLUMNS]
-
-
 DUCKDB_MATRIX = """
 WITH
 cat AS (SELECT code, "group" AS grp FROM read_csv($categories, all_varchar = true)),
@@ -359,9 +307,16 @@ def bench_size(label: str, offenders: int, work: Path, naive: bool, bench: Bench
         _cli(args, env)  # warm-up
         walls = [_cli(args, env)[0] for _ in range(3)]
         add(f"{name} CLI warm", statistics.median(walls), "s", target)
+        if name == "gaps matrix":
+            matrix_cli_s = statistics.median(walls)
     journey_walls = [_cli(["journey", oid, "--format", "csv"], env)[0] for oid in sample]
     add("journey CLI (median of 20)", statistics.median(journey_walls), "s", "<= 0.5" if label == "M" else "")
 
+    script_s = statistics.median(_timed(lambda: subprocess.run(
+        [sys.executable, "-m", "somec_graph.bench.reference", str(folder)], check=True, stdout=subprocess.DEVNULL))[0]
+        for _ in range(3))
+    add("pandas script gap matrix (new process)", script_s, "s", "CLI <= half",
+        f"CLI warm / script {matrix_cli_s / script_s:.2f}")
     pandas_s, theirs = _timed(lambda: pandas_matrix(folder), repeat=1)
     same = render(theirs, "csv") == render(ours, "csv")
     add("pandas script gap matrix", pandas_s, "s", "", f"ours {pandas_s / ours_s:.1f}x faster; same answer: {same}")
