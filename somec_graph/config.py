@@ -39,6 +39,10 @@ SETTINGS: tuple[Setting, ...] = (
                                    "smaller cells read 'fewer than N'."),
     Setting("SOMEC_OFFENDER_ID_PATTERN", "OFF-[0-9]+", "Regular expression of the data's offender ids: text the audit "
             "log would hold (a query, a reason) that matches it is logged as the id's keyed hash."),
+    Setting("SOMEC_WRITE_STALE_SECONDS", "60", "Seconds without a heartbeat after which a write's claim of the data "
+            "counts as dead (its writer was killed), so the next write may take it over."),
+    Setting("SOMEC_READ_WAIT_SECONDS", "600", "Longest a reader waits for a running load, sync or erasure to finish "
+            "before it answers with a sentence instead."),
 )
 
 EMBEDDED_DATABASE = "somec"
@@ -57,6 +61,8 @@ class Settings:
     batch_size: int
     min_cell: int
     offender_id_pattern: re.Pattern[str]
+    write_stale_s: int = 60
+    read_wait_s: int = 600
 
     @property
     def embedded(self) -> bool:
@@ -97,4 +103,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         batch_size=_int(env, "SOMEC_BATCH_SIZE", 1),
         min_cell=_int(env, "SOMEC_MIN_CELL", 1),
         offender_id_pattern=id_pattern,
+        write_stale_s=_int(env, "SOMEC_WRITE_STALE_SECONDS", 1),
+        read_wait_s=_int(env, "SOMEC_READ_WAIT_SECONDS", 0),
     )

@@ -4,7 +4,7 @@ Every change of the graph's data — load, sync, erasure, restore — runs insid
 which claims the Meta node's write-in-progress flag with a random token and keeps a heartbeat
 on it. The marker lives in the database, so it holds on both stores and for writers and
 readers on any host. A second writer while a claim is fresh is refused in one sentence; a
-claim whose heartbeat is older than `STALE_S` (its writer died) is taken over by the next
+claim whose heartbeat is older than SOMEC_WRITE_STALE_SECONDS (its writer died) is taken over by the next
 writer, which then completes the work (a load resumes from Meta.pending).
 
 Readers use `consistent()`: the marker (data version, claim count, flag) is read before and
@@ -31,10 +31,7 @@ from . import writer
 if TYPE_CHECKING:
     from .driver import Store
 
-STALE_S = 60.0  # no heartbeat for this long: the writer died, its claim may be taken over
-BEAT_S = 10.0  # heartbeat period: well inside STALE_S even on a busy machine
-READ_WAIT_S = 600.0  # a reader waits at most this long for a write to finish
-POLL_S = 0.5
+POLL_S = 0.5  # a waiting reader looks at the marker this often
 
 T = TypeVar("T")
 
@@ -57,9 +54,8 @@ class Marker:
     host: str | None
     beat_at: float | None
 
-    @property
-    def stale(self) -> bool:
-        return self.writing and (self.beat_at or 0.0) < time.time() - STALE_S
+    def stale(self, stale_s: float) -> bool:
+        return self.writing and (self.beat_at or 0.0) < time.time() - stale_s
 
     def holder(self) -> str:
         since = datetime.fromtimestamp(self.beat_at or 0.0, UTC).isoformat(timespec="seconds")
@@ -78,18 +74,19 @@ def read(store: Store) -> Marker:
 def writing(store: Store, what: str) -> Iterator[None]:
     """Hold the write marker (and this host's writer lock) for the duration, or raise WriteBusy."""
     with writer.exclusive(store.settings.data_dir, store.user.name, what):
-        token = secrets.token_hex(16)
+        token, stale_s = secrets.token_hex(16), store.settings.write_stale_s
+        beat_s = stale_s / 6  # well inside the stale limit even on a busy machine
         now = time.time()
         claim = store.run("meta/claim", {"token": token, "what": what, "who": store.user.name,
                                          "host": socket.gethostname(), "now": now,
-                                         "stale_before": now - STALE_S}, write=True)[0]
+                                         "stale_before": now - stale_s}, write=True)[0]
         if not claim["mine"]:
             busy = Marker(0, 0, True, claim["what"], claim["who"], claim["host"], claim["beat_at"]).holder()
             raise WriteBusy(f"Refused: {busy} is changing the data; wait until it has finished, then try again.")
         stop = threading.Event()
 
         def beat() -> None:
-            while not stop.wait(BEAT_S):
+            while not stop.wait(beat_s):
                 try:
                     store.run("meta/beat", {"token": token, "now": time.time()}, write=True)
                 except Exception:  # noqa: BLE001 - a missed beat is retried; the write itself reports errors
@@ -105,13 +102,12 @@ def writing(store: Store, what: str) -> Iterator[None]:
             store.run("meta/release", {"token": token}, write=True)
 
 
-def consistent(store: Store, read_fn: Callable[[], T], *, wait_s: float = READ_WAIT_S,
-               say: Callable[[str], None] | None = None) -> T:
+def consistent(store: Store, read_fn: Callable[[], T], *, say: Callable[[str], None] | None = None) -> T:
     """Run `read_fn` so that its answer is from one state of the data: before a write, or after it.
 
     Says in one line (through `say`, stderr by default) when it waited for a write to finish."""
     say = say or (lambda line: print(line, file=sys.stderr))
-    deadline = time.monotonic() + wait_s
+    deadline = time.monotonic() + store.settings.read_wait_s
     waited: Marker | None = None
     while True:
         before, write = _settled(store, deadline)
@@ -132,7 +128,7 @@ def _settled(store: Store, deadline: float) -> tuple[Marker, Marker | None]:
     write = seen if seen.writing else None
     first = True
     while seen.writing:
-        if seen.stale:
+        if seen.stale(store.settings.write_stale_s):
             raise ReadWaitExceeded(f"{seen.holder().capitalize()} stopped before it finished, so the data is "
                                    f"half-written; run that {seen.what or 'change'} again, then read again.")
         if time.monotonic() > deadline:
