@@ -65,7 +65,7 @@ def test_a_second_writer_is_refused_and_a_stale_claim_taken_over(store: Store, t
     a, _ = two_sets(tmp_path)
     now = time.time()
     claim = store.run("meta/claim", {"token": "other-writer", "what": "sync", "who": "bea", "host": "host-b",
-                                     "now": now, "stale_before": now - 60}, write=True)[0]
+                                     "owner": "host-b:/data", "now": now, "stale_before": now - 60}, write=True)[0]
     assert claim["mine"]
     refused = run_cli("load", str(a))
     assert refused.returncode == 1

@@ -5,7 +5,9 @@ which claims the Meta node's write-in-progress flag with a random token and keep
 on it. The marker lives in the database, so it holds on both stores and for writers and
 readers on any host. A second writer while a claim is fresh is refused in one sentence; a
 claim whose heartbeat is older than SOMEC_WRITE_STALE_SECONDS (its writer died) is taken over by the next
-writer, which then completes the work (a load resumes from Meta.pending).
+writer, which then completes the work (a load resumes from Meta.pending). A claim made from this
+host and data folder is taken over at once: `writing()` holds that folder's writer lock (`writer.py`,
+the operating system's, gone with its process), so the claim's writer is dead.
 
 Readers use `consistent()`: the marker (data version, claim count, flag) is read before and
 after the read; if a write is under way, the reader waits for it (bounded) and reads again,
@@ -76,9 +78,9 @@ def writing(store: Store, what: str) -> Iterator[None]:
     with writer.exclusive(store.settings.data_dir, store.user.name, what):
         token, stale_s = secrets.token_hex(16), store.settings.write_stale_s
         beat_s = stale_s / 6  # well inside the stale limit even on a busy machine
-        now = time.time()
-        claim = store.run("meta/claim", {"token": token, "what": what, "who": store.user.name,
-                                         "host": socket.gethostname(), "now": now,
+        now, host = time.time(), socket.gethostname()
+        claim = store.run("meta/claim", {"token": token, "what": what, "who": store.user.name, "host": host,
+                                         "owner": f"{host}:{store.settings.data_dir}", "now": now,
                                          "stale_before": now - stale_s}, write=True)[0]
         if not claim["mine"]:
             busy = Marker(0, 0, True, claim["what"], claim["who"], claim["host"], claim["beat_at"]).holder()
