@@ -648,13 +648,42 @@ def streamlit_flags(port: int, address: str) -> list[str]:
 cli.add_command(watch)
 cli.add_command(alerts)
 
+# The commands that only read the data: each answers from one state of it (SPEC §2).
+READ_COMMANDS = frozenset({"corridors", "export", "gaps", "journey", "network", "query", "queue", "report", "whatif"})
+
+
+def _reads(args: list[str]) -> bool:
+    command = next((a for a in args if not a.startswith("-")), None)
+    return command in READ_COMMANDS and not {"-h", "--help"} & set(args)
+
+
+def _read_consistently(args: list[str]) -> None:
+    """Run a read command so that its answer is from one state of the data (SPEC §2): its output is
+    held back, and the command runs again when a write began or ended while it read."""
+    import io
+    from contextlib import redirect_stdout
+
+    from .store import marker
+
+    def attempt() -> str:
+        with redirect_stdout(io.StringIO()) as out:
+            cli.main(args=args, prog_name="somec-graph", standalone_mode=False)
+        return out.getvalue()
+
+    with _store() as store:
+        text = marker.consistent(store, attempt, say=lambda line: err.print(line, markup=False))
+    sys.stdout.write(text)
+
 
 def main(argv: list[str] | None = None) -> None:
     """Entry point: one place where errors become one line for the user."""
     args = sys.argv[1:] if argv is None else argv
     debug = "--debug" in args
     try:
-        cli.main(args=args, prog_name="somec-graph", standalone_mode=False)
+        if _reads(args):
+            _read_consistently(args)
+        else:
+            cli.main(args=args, prog_name="somec-graph", standalone_mode=False)
     except click.exceptions.Abort:
         err.print("Aborted.")
         sys.exit(130)

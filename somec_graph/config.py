@@ -44,6 +44,10 @@ SETTINGS: tuple[Setting, ...] = (
             "log would hold (a query, a reason) that matches it is logged as the id's keyed hash."),
     Setting("SOMEC_USER", "", "The configured user (somec-graph users add) on whose behalf `watch` and `alerts` "
             "act: their rules, their states. Empty: the local admin."),
+    Setting("SOMEC_WRITE_STALE_SECONDS", "60", "Seconds without a heartbeat after which a write's claim of the data "
+            "counts as dead (its writer was killed), so the next write may take it over."),
+    Setting("SOMEC_READ_WAIT_SECONDS", "600", "Longest a reader waits for a running load, sync or erasure to finish "
+            "before it answers with a sentence instead."),
 )
 
 EMBEDDED_DATABASE = "somec"
@@ -65,6 +69,8 @@ class Settings:
     bulk_load: bool = True
     user: str = ""
     chromium: str = ""
+    write_stale_s: int = 60
+    read_wait_s: int = 600
 
     @property
     def embedded(self) -> bool:
@@ -110,4 +116,6 @@ def load_settings(environ: dict[str, str] | None = None) -> Settings:
         bulk_load=env["SOMEC_BULK_LOAD"] == "auto",
         user=env["SOMEC_USER"].strip(),
         chromium=env["SOMEC_CHROMIUM"],
+        write_stale_s=_int(env, "SOMEC_WRITE_STALE_SECONDS", 1),
+        read_wait_s=_int(env, "SOMEC_READ_WAIT_SECONDS", 0),
     )

@@ -18,7 +18,7 @@ from ..access.roles import LOCAL_ADMIN, User
 from ..access.users import authenticate
 from ..config import load_settings
 from ..errors import AccessDenied, SomecGraphError
-from ..store import Store, open_store, writer
+from ..store import Store, marker, open_store
 
 NO_DATA = ("No data loaded yet — load a data set on the Data page or run `somec-graph load seed_data`.")
 DATA_PAGE = "app_pages/5_data.py"
@@ -181,18 +181,22 @@ def last_resort() -> Iterator[None]:
 
 def wait_for_writer() -> None:
     """While a load (or another change of the data) runs, say so and wait instead of reading a
-    half-written graph: a fragment checks every 2 s and reruns the page once it has finished."""
-    data_dir = get_store().settings.data_dir
-    if writer.current(data_dir) is None:
+    half-written graph: a fragment checks every 2 s and reruns the page once it has finished.
+    The marker is the database's (store/marker.py), so a write from any host counts."""
+    store = get_store()
+    if not marker.read(store).writing:
         return
 
     @st.fragment(run_every=2)
     def waiting() -> None:
-        holder = writer.current(data_dir)
-        if holder is None:
+        seen = marker.read(store)
+        if not seen.writing:
             st.rerun(scope="app")
+        elif seen.stale(store.settings.write_stale_s):
+            st.warning(f"The data is half-written: {seen.holder()} stopped before it finished. Run that "
+                       f"{seen.what or 'change'} again; the figures appear here once it has finished.")
         else:
-            st.info(f"The data is being changed: {holder.sentence()}. The figures appear here as soon as it "
+            st.info(f"The data is being changed: {seen.holder()}. The figures appear here as soon as it "
                     "has finished.", icon=":material/hourglass_top:")
 
     waiting()

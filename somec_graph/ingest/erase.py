@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 
 from ..access import audit
 from ..errors import AccessDenied, SomecGraphError
-from ..store import Store, writer
+from ..store import Store, marker
 
 ERASE_ACTION = "erase"
 MAX_REASON_CHARS = 1000
@@ -68,7 +68,7 @@ def erase_offenders(store: Store, offender_ids: list[str], reason: str) -> Erase
     if not ids or not reason or len(reason) > MAX_REASON_CHARS:
         raise SomecGraphError(f"An erasure names at least one offender id and gives a reason of at most "
                               f"{MAX_REASON_CHARS} characters.")
-    with writer.exclusive(store.settings.data_dir, store.user.name, ERASE_ACTION):
+    with marker.writing(store, ERASE_ACTION):
         found = set(store.run("erase/found", {"ids": ids})[0]["ids"])
         missing = [i for i in ids if i not in found]
         # An id the log records as erased is no typo: an erasure run again (after it was killed, say) goes on.

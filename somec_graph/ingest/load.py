@@ -24,7 +24,7 @@ from typing import Any
 
 from ..days import day_number
 from ..errors import AccessDenied
-from ..store import Store, cypher, writer
+from ..store import Store, cypher, marker
 from ..vocab import QUALIFYING_GROUPS, risk_rank
 from . import bulk
 from .contract import TABLES, TABLES_BY_NAME, Table
@@ -198,7 +198,7 @@ def load_dataset(store: Store, ds: Dataset, progress: Progress | None = None, *,
     report = progress or (lambda step, done, total: None)
     if dry_run:  # reads only: no lock, no schema
         return _load(store, ds, report, sync, dry_run=True)
-    with writer.exclusive(store.settings.data_dir, store.user.name, "sync" if sync else "load"):
+    with marker.writing(store, "sync" if sync else "load"):
         return _load(store, ds, report, sync)
 
 
