@@ -673,6 +673,7 @@ def _read_consistently(args: list[str]) -> None:
     with _store() as store:
         text = marker.consistent(store, attempt, say=lambda line: err.print(line, markup=False))
     sys.stdout.write(text)
+    sys.stdout.flush()  # the held-back answer goes out now, whoever holds the stream (a test runner too)
 
 
 def main(argv: list[str] | None = None) -> None:
