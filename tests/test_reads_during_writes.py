@@ -9,8 +9,10 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
 from conftest import REPO, load_folder, run_cli, wipe
 
 from somec_graph.store import Store, marker
@@ -32,9 +34,25 @@ def matrix(env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str
     return run_cli(*MATRIX, env=env, timeout=120)
 
 
+STARTED: list[subprocess.Popen[str]] = []
+
+
 def start_cli(*args: str, env: dict[str, str]) -> subprocess.Popen[str]:
-    return subprocess.Popen([sys.executable, "-m", "somec_graph.cli", *args], stdout=subprocess.DEVNULL,
+    proc = subprocess.Popen([sys.executable, "-m", "somec_graph.cli", *args], stdout=subprocess.DEVNULL,
                             stderr=subprocess.PIPE, text=True, env={**os.environ, **env}, cwd=REPO)
+    STARTED.append(proc)
+    return proc
+
+
+@pytest.fixture(autouse=True)
+def _no_writer_left_behind() -> Iterator[None]:
+    """A test that fails while its writer runs must not leave it writing into the next test."""
+    yield
+    while STARTED:
+        proc = STARTED.pop()
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(timeout=30)
 
 
 def one_sentence(text: str) -> str:

@@ -107,7 +107,12 @@ def _pid_alive(pid: int) -> bool:
         return False
     except PermissionError:
         return True
-    return True
+    # Another process's child that has exited stays a zombie until that process reaps it
+    # (a supervisor started by a long-lived dashboard or test run): it is not running.
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return True
 
 
 def _port_open(port: int) -> bool:
@@ -187,12 +192,13 @@ def make_room(settings: Settings, csv_bytes: int) -> None:
     if settings.heap == "auto":
         prepare_data_dir(settings.data_dir)  # a first load may come before the folder exists
         wanted = heap_for(settings, DB_BYTES_PER_CSV_BYTE * csv_bytes)
+        # Under the start lock throughout: no reader starts a smaller server in between.
         with _start_lock(settings.data_dir):
             state = read_state(settings.data_dir)
             if state is None or _heap_mb(state.get("heap", "0m")) >= _heap_mb(wanted):
                 return
-        stop(settings)
-        ensure_running(settings, DB_BYTES_PER_CSV_BYTE * csv_bytes)
+            stop(settings, f"restarting with a {wanted} heap for the data about to load")
+            _start(settings, wanted)
 
 
 def ensure_running(settings: Settings, expected_db_bytes: int = 0) -> ServerInfo:
@@ -290,7 +296,7 @@ def stopped(settings: Settings) -> Iterator[None]:
     server on a half-replaced folder; they wait, then find it running again.
     """
     with _start_lock(settings.data_dir):
-        stop(settings)
+        stop(settings, "replacing its database")
         try:
             yield
         finally:
@@ -314,17 +320,21 @@ def _recover_replaced(settings: Settings) -> None:
         previous_dir(settings).rename(database_dir(settings))
 
 
-def stop(settings: Settings) -> bool:
-    """Stop the embedded server; return False when none was running."""
+def stop(settings: Settings, why: str = "asked to stop") -> bool:
+    """Stop the embedded server (supervisor and JVM); return False when none was running."""
     state = read_state(settings.data_dir)
     if state is None:
         return False
+    with _paths(settings.data_dir)["server.log"].open("a") as log:
+        log.write(f"\nsomec-graph: stopping the server ({why})\n")
     os.kill(state["pid"], signal.SIGTERM)
-    deadline = time.monotonic() + STOP_TIMEOUT_S
-    while _pid_alive(state["pid"]) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    if _pid_alive(state["pid"]):
-        os.kill(state["pid"], signal.SIGKILL)
+    for pid in (state["pid"], state.get("java_pid", state["pid"])):
+        # The JVM must be gone too: one left behind would serve the same folder beside the next.
+        deadline = time.monotonic() + STOP_TIMEOUT_S
+        while _pid_alive(pid) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        if _pid_alive(pid):
+            os.kill(pid, signal.SIGKILL)
     _paths(settings.data_dir)["server.json"].unlink(missing_ok=True)
     return True
 
