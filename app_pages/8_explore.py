@@ -4,6 +4,7 @@ from dataclasses import replace
 
 import streamlit as st
 
+from somec_graph.app import canvas as canvas_component
 from somec_graph.app import explore, session
 
 st.title("Explore")
@@ -72,7 +73,12 @@ st.caption(f"{shown.number_of_nodes()} node(s) and {shown.number_of_edges()} lin
            f"{explore.MAX_NODES}); {len(view.hidden)} hidden. Hover a node for its attributes.")
 left, right = st.columns([3, 2])
 with left:
-    st.iframe(explore.canvas_html(canvas, view), height=680, alt="Explore canvas")
+    clicked = canvas_component.canvas(explore.canvas_html(canvas, view), height=660, key="explore_canvas")
+    if clicked and clicked["at"] != st.session_state.get("explore_clicked_at") and clicked["node"] in canvas.graph:
+        st.session_state["explore_clicked_at"] = clicked["at"]
+        st.session_state.pop("explore_node", None)  # the node box follows the click
+        change(replace(view, selected=clicked["node"]))
+    st.caption("**Click a node** (or pick it on the right) to see its detail and expand it.")
 with right:
     ids = sorted(canvas.graph)
     selected = view.selected if view.selected in canvas.graph else ids[0]

@@ -201,7 +201,9 @@ def _page(params: dict[str, str]) -> AppTest:
 
 
 def _drawn(at: AppTest) -> set[str]:
-    return {n["id"] for n in _nodes(at.get("iframe")[0].proto.srcdoc)}
+    """The nodes of the canvas component's page."""
+    (component,) = at.get("component_instance")
+    return {n["id"] for n in _nodes(json.loads(component.proto.json_args)["html"])}
 
 
 def test_page_opens_the_view_of_a_shared_url(explore_store: Store) -> None:
@@ -223,7 +225,12 @@ def test_page_search_expand_hide_remove_keep_the_url(explore_store: Store) -> No
     assert _drawn(at) == {"offender:O-A", "offender:O-B"}
     assert at.query_params["q"] == ["ro"] or at.query_params["q"] == "ro"
 
-    at.selectbox(key="explore_node").set_value("offender:O-A").run()
+    assert at.session_state["explore_view"].selected == "offender:O-A"  # the first node, to start with
+    for clicked, node in enumerate(["offender:O-B", "offender:O-A"], start=1):
+        at.session_state["explore_canvas"] = {"node": node, "at": clicked}  # what a click on the node sends
+        at.run()
+        assert at.session_state["explore_view"].selected == node
+        assert at.selectbox(key="explore_node").value == node
     at.button(key="explore_expand").click().run()
     assert_clean(at)
     assert _drawn(at) == {"offender:O-A", "offender:O-B", "case:CASE-1", "state:DE", "state:RO", "agency:DE-POL",
