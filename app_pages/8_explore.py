@@ -52,9 +52,7 @@ with st.form("explore_connect"):
 
 with session.guard(), st.spinner("Building the canvas ..."):
     canvas = explore.build(store, view)
-session.audit_view("Explore", query=view.query, offenders=",".join(view.connect or ()),
-                   offender=explore.split_id(view.selected)[1] if view.selected and
-                   view.selected.startswith("offender:") else "")
+session.audit_view("Explore", **explore.audit_detail(view))  # who looked at whom: offenders as keyed hashes
 st.query_params.clear()
 st.query_params.update(view.params())
 

@@ -21,6 +21,7 @@ from conftest import wipe, write_dataset
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, assert_clean
 
+from somec_graph.access import audit
 from somec_graph.access.roles import User
 from somec_graph.app import explore, network
 from somec_graph.app.explore import View
@@ -247,3 +248,14 @@ def test_page_search_expand_hide_remove_keep_the_url(explore_store: Store) -> No
     again = _page(view.params())
     assert_clean(again)
     assert _drawn(again) == _drawn(at)
+
+
+def test_page_audits_the_view_with_keyed_hashes(explore_store: Store) -> None:
+    at = _page({"a": "O-A", "b": "O-C", "sel": "offender:O-B"})
+    assert_clean(at)
+    data_dir = explore_store.settings.data_dir
+    entry = audit.show(data_dir, action="view").iloc[-1]
+    params = json.loads(entry["params"])
+    assert params == {"page": "Explore", "offender": audit.offender_key(data_dir, "O-B"),
+                      "offender_a": audit.offender_key(data_dir, "O-A"),
+                      "offender_b": audit.offender_key(data_dir, "O-C")}

@@ -137,6 +137,19 @@ class View:
                        selected=None if self.selected == nid else self.selected)
 
 
+def audit_detail(view: View) -> dict[str, str]:
+    """What the audit log records of a view: its search, the offender selected and those connected
+    (under names holding "offender", so the log keeps their keyed hashes).
+
+    >>> audit_detail(View(query="RO", connect=("OFF-1", "OFF-2"), selected="offender:OFF-3"))
+    {'query': 'RO', 'offender': 'OFF-3', 'offender_a': 'OFF-1', 'offender_b': 'OFF-2'}
+    """
+    kind, key = split_id(view.selected) if view.selected and ":" in view.selected else ("", "")
+    detail = {"query": view.query, "offender": key if kind == "offender" else "",
+              "offender_a": view.connect[0] if view.connect else "", "offender_b": view.connect[1] if view.connect else ""}
+    return {k: v for k, v in detail.items() if v}
+
+
 # --- reads ----------------------------------------------------------------------------
 
 def search(store: Store, text: str, kinds: tuple[str, ...] = KINDS,
