@@ -138,6 +138,8 @@ CASE_1 = View(query="CASE-1", kinds=("case",), expanded=("case:CASE-1", "offende
      {("case:CASE-1", "offender:O-A"), ("case:CASE-1", "offender:O-B"), ("case:CASE-2", "offender:O-B"),
       ("case:CASE-2", "offender:O-C")}, []),
     (View(connect=("O-A", "O-D")), 300, set(), set(), ["No path between O-A and O-D within 6 links."]),
+    (View(query="ro", kinds=("offender",), connect=("O-A", "O-NOPE")), 300, {"offender:O-A", "offender:O-B"}, set(),
+     ["No offender 'O-NOPE' in the graph; offender ids look like the offender_id column of offenders.csv."]),
     (View(query="zzz"), 300, set(), set(), ["Nothing matches 'zzz'; search by id, nationality, risk level or "
                                             "state code."]),
     (View(query="ro", kinds=("offender",), pinned=("state:PL",)), 300,

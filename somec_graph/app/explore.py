@@ -22,7 +22,7 @@ from typing import Any
 import networkx as nx
 
 from ..analysis import connections
-from ..errors import SomecGraphError
+from ..errors import AccessDenied, SomecGraphError
 from ..store import Store
 from ..vocab import RISK_LEVELS
 from .network import network_html, packed_layout
@@ -70,6 +70,11 @@ def _items(text: str | None) -> tuple[str, ...]:
     return tuple(dict.fromkeys(p for p in (text or "").split(",") if p))
 
 
+def _nodes(text: str | None) -> tuple[str, ...]:
+    """The node ids in a URL parameter; anything else (an edited or cut-off URL) is dropped."""
+    return tuple(n for n in _items(text) if n.partition(":")[0] in KINDS and n.partition(":")[2])
+
+
 def _toggled(items: tuple[str, ...], nid: str) -> tuple[str, ...]:
     return tuple(n for n in items if n != nid) if nid in items else (*items, nid)
 
@@ -104,7 +109,7 @@ class View:
     def from_params(cls, params: Mapping[str, str]) -> View:
         """The view a URL's query parameters describe; unknown kinds and links are dropped.
 
-        >>> View.from_params({"q": "RO", "x": "state:RO", "links": "moved,bogus", "a": "OFF-1", "b": "OFF-2"})
+        >>> View.from_params({"q": "RO", "x": "state:RO,bogus", "links": "moved,bogus", "a": "OFF-1", "b": "OFF-2"})
         ... # doctest: +NORMALIZE_WHITESPACE
         View(query='RO', kinds=('offender', 'agency', 'state', 'case'), expanded=('state:RO',), links=('moved',),
              pinned=(), hidden=(), removed=(), connect=('OFF-1', 'OFF-2'), selected=None)
@@ -112,10 +117,10 @@ class View:
         kinds = tuple(k for k in _items(params.get("kinds")) if k in KINDS) or KINDS
         links = tuple(k for k in _items(params.get("links")) if k in LINKS) or tuple(LINKS)
         a, b = params.get("a") or "", params.get("b") or ""
-        return cls(query=params.get("q") or "", kinds=kinds, expanded=_items(params.get("x")), links=links,
-                   pinned=_items(params.get("pin")), hidden=_items(params.get("hide")),
-                   removed=_items(params.get("rm")), connect=(a, b) if a and b else None,
-                   selected=params.get("sel") or None)
+        return cls(query=params.get("q") or "", kinds=kinds, expanded=_nodes(params.get("x")), links=links,
+                   pinned=_nodes(params.get("pin")), hidden=_nodes(params.get("hide")),
+                   removed=_nodes(params.get("rm")), connect=(a, b) if a and b else None,
+                   selected=(_nodes(params.get("sel")) or (None,))[0])
 
     # changes, each returning the new view
     def expand(self, nid: str) -> View:
@@ -277,12 +282,17 @@ def build(store: Store, view: View, *, limit: int = MAX_NODES) -> Canvas:
     paths: list[list[str]] = []
     if view.connect:
         a, b = view.connect
-        rows = connections.connect_rows(store, a, b)
         by_path: dict[int, list[tuple[str, str | None]]] = {}
-        for n, _step, o, case in rows.values:
-            by_path.setdefault(n, []).append((o, case))
-        if not by_path:
-            notes.append(f"No path between {a} and {b} within {connections.MAX_HOPS} links.")
+        try:
+            for n, _step, o, case in connections.connect_rows(store, a, b).values:
+                by_path.setdefault(n, []).append((o, case))
+        except AccessDenied:
+            raise
+        except SomecGraphError as exc:  # an unknown id, A = B, a search too large: said, and the canvas stays
+            notes.append(str(exc))
+        else:
+            if not by_path:
+                notes.append(f"No path between {a} and {b} within {connections.MAX_HOPS} links.")
         for steps in by_path.values():
             paths.append([o for o, _ in steps])
             for (o, case), (nxt, _) in zip(steps, steps[1:]):
