@@ -185,6 +185,7 @@ def test_every_value_is_escaped(tmp_path_factory: pytest.TempPathFactory, explor
 @pytest.mark.parametrize("view", [
     View(), CASE_1, CASE_1.pin("state:DE").hide("offender:O-A"), View(connect=("O-A", "O-C"), selected="case:CASE-1"),
     replace(CASE_1, links=("moved", "located"), kinds=("state", "agency")).remove("offender:O-B"),
+    replace(CASE_1, links=()),
 ])
 def test_view_survives_the_url(view: View) -> None:
     assert View.from_params(view.params()) == view

@@ -37,7 +37,7 @@ MAX_NODES = 300
 PER_LINK = 25      # neighbours one expansion adds per kind of link (a state has hundreds of arrivals)
 SEARCH_LIMIT = 25  # results per kind of node
 PATH_COLOR = "#D55E00"
-PARAMS = ("q", "kinds", "x", "links", "pin", "hide", "rm", "a", "b", "sel")
+NO_LINKS = "none"  # the `links` parameter of a view that follows no link (empty means all)
 _STYLE_KIND = {"offender": "offender", "agency": "agency", "state": "state", "case": "conviction"}
 _COLOR = {k: KIND_COLORS[s] for k, s in _STYLE_KIND.items()}
 _SHAPE = {k: KIND_SHAPES[s] for k, s in _STYLE_KIND.items()}
@@ -99,7 +99,8 @@ class View:
         {'q': 'RO', 'x': 'state:RO', 'a': 'OFF-1', 'b': 'OFF-2'}
         """
         p = {"q": self.query, "kinds": ",".join(self.kinds) if self.kinds != KINDS else "",
-             "x": ",".join(self.expanded), "links": ",".join(self.links) if self.links != tuple(LINKS) else "",
+             "x": ",".join(self.expanded),
+             "links": "" if self.links == tuple(LINKS) else ",".join(self.links) or NO_LINKS,
              "pin": ",".join(self.pinned), "hide": ",".join(self.hidden), "rm": ",".join(self.removed),
              "a": self.connect[0] if self.connect else "", "b": self.connect[1] if self.connect else "",
              "sel": self.selected or ""}
@@ -115,7 +116,8 @@ class View:
              pinned=(), hidden=(), removed=(), connect=('OFF-1', 'OFF-2'), selected=None)
         """
         kinds = tuple(k for k in _items(params.get("kinds")) if k in KINDS) or KINDS
-        links = tuple(k for k in _items(params.get("links")) if k in LINKS) or tuple(LINKS)
+        links = () if params.get("links") == NO_LINKS else \
+            tuple(k for k in _items(params.get("links")) if k in LINKS) or tuple(LINKS)
         a, b = params.get("a") or "", params.get("b") or ""
         return cls(query=params.get("q") or "", kinds=kinds, expanded=_nodes(params.get("x")), links=links,
                    pinned=_nodes(params.get("pin")), hidden=_nodes(params.get("hide")),
