@@ -31,6 +31,7 @@ PAGES = {
         st.Page(PAGES_DIR / "2_movement_explorer.py", title="Movement explorer", icon=":material/route:",
                 url_path="movement_explorer"),
         st.Page(PAGES_DIR / "3_networks.py", title="Networks", icon=":material/hub:", url_path="networks"),
+        st.Page(PAGES_DIR / "8_explore.py", title="Explore", icon=":material/travel_explore:", url_path="explore"),
         st.Page(PAGES_DIR / "4_query_console.py", title="Query console", icon=":material/terminal:",
                 url_path="query_console"),
     ],

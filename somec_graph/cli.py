@@ -345,6 +345,25 @@ def journey(offender_id: str, window_days: int, as_of: str | None, fmt: str) -> 
 
 
 @cli.command()
+@click.argument("a", metavar="A")
+@click.argument("b", metavar="B")
+@click.option("--max-hops", type=click.IntRange(1, 20), default=6, show_default=True,
+              help="At most this many links per path.")
+@click.option("--limit", type=click.IntRange(1), default=10, show_default=True, help="At most this many paths.")
+@format_option
+def connect(a: str, b: str, max_hops: int, limit: int, fmt: str) -> None:
+    """The shortest paths between offenders A and B over shared cases (SPEC §9)."""
+    from .analysis import connections
+
+    with _store() as store:
+        rows = connections.connect_rows(store, a, b, max_hops=max_hops, limit=limit)
+    _audit("connect", {"offenders": [a, b], "max_hops": max_hops, "limit": limit}, len(rows))
+    if not rows:
+        err.print(f"No path between {a} and {b} within {max_hops} links.", markup=False)
+    emit(rows, fmt)
+
+
+@cli.command()
 @click.argument("offender_ids", nargs=-1, required=True, metavar="OFFENDER_ID...")
 @click.option("--reason", required=True, help="Why they are erased (a request, an expungement at the source); audited.")
 def erase(offender_ids: tuple[str, ...], reason: str) -> None:
@@ -649,7 +668,7 @@ cli.add_command(watch)
 cli.add_command(alerts)
 
 # The commands that only read the data: each answers from one state of it (SPEC §2).
-READ_COMMANDS = frozenset({"corridors", "export", "gaps", "journey", "network", "query", "queue", "report", "whatif"})
+READ_COMMANDS = frozenset({"connect", "corridors", "export", "gaps", "journey", "network", "query", "queue", "report", "whatif"})
 
 
 def _reads(args: list[str]) -> bool:

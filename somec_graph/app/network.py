@@ -125,6 +125,11 @@ div.vis-tooltip {{ white-space: normal; max-width: 360px; font-family: inherit; 
   network.once("stabilizationIterationsDone", ready);
   network.once("afterDrawing", function () {{ if (!options.physics || !options.physics.enabled) ready(); }});
   setTimeout(ready, 4000);
+  // A click on a node tells the frame around this page (the Explore canvas component listens; elsewhere
+  // nobody does): only the node id travels.
+  network.on("click", function (p) {{
+    if (p.nodes.length && window.parent !== window) window.parent.postMessage({{ somecNode: String(p.nodes[0]) }}, "*");
+  }});
   window.somecNetwork = network;
 }})();
 </script>

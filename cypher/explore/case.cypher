@@ -1,0 +1,10 @@
+// name: case
+// purpose: One case (a case_id) for the Explore canvas: its first conviction date and the offenders convicted in it that the user may see; no row when none.
+// params: key - case id; scope - the analyst's states or null (added by the store)
+// access: offenders - only offenders in $scope
+// returns: detail, in_case
+MATCH (o:Offender)-[:CONVICTED]->(c:Conviction {case_id: $key})
+WHERE ($scope IS NULL OR any(x IN o.scope_states WHERE x IN $scope))
+WITH collect(DISTINCT o.offender_id) AS members, min(c.conviction_date) AS first_date, collect(DISTINCT c.state) AS states
+WHERE size(members) > 0
+RETURN {case_id: $key, first_conviction: first_date, states: states} AS detail, members AS in_case
