@@ -9,6 +9,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from .consistency import cached, uncached
 from .reads import _filters, for_viewer
 from .session import audit_event, get_store
 
@@ -19,7 +20,7 @@ def _policy(rules: tuple[str, ...], notice_days: int, reply_days: int) -> Any:
     return policy(rules, notice_days, reply_days)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cached(st.cache_data(show_spinner=False, max_entries=32))
 def whatif_summary(data_key: str, window_days: int, notice_days: int, reply_days: int) -> pd.DataFrame:
     """SPEC §7's summary: each rule alone, then all four (over all counted movements: no small cells)."""
     from ..analysis import whatif
@@ -27,7 +28,7 @@ def whatif_summary(data_key: str, window_days: int, notice_days: int, reply_days
     return whatif.summary(get_store(), window_days=window_days, notice_days=notice_days, reply_days=reply_days)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cached(st.cache_data(show_spinner=False, max_entries=32))
 def whatif_totals(data_key: str, filters: tuple, rules: tuple[str, ...], notice_days: int,
                   reply_days: int) -> dict[str, int]:
     """Counted arrivals whose window has closed, and gaps before and after, under the sidebar's filters
@@ -44,7 +45,7 @@ def whatif_totals(data_key: str, filters: tuple, rules: tuple[str, ...], notice_
             "gaps_after": int(a["late"] + a["unnotified"])}
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cached(st.cache_data(show_spinner=False, max_entries=32))
 def whatif_matrix(data_key: str, filters: tuple, rules: tuple[str, ...], notice_days: int,
                   reply_days: int) -> pd.DataFrame:
     from ..analysis import gaps
@@ -53,7 +54,7 @@ def whatif_matrix(data_key: str, filters: tuple, rules: tuple[str, ...], notice_
     return for_viewer(frame, ["movements"])
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cached(st.cache_data(show_spinner=False, max_entries=32))
 def whatif_yearly(data_key: str, filters: tuple, rules: tuple[str, ...], notice_days: int,
                   reply_days: int) -> pd.DataFrame:
     from ..analysis import gaps
@@ -62,6 +63,7 @@ def whatif_yearly(data_key: str, filters: tuple, rules: tuple[str, ...], notice_
     return for_viewer(frame, ["movements"])
 
 
+@uncached
 def queue(state: str, window_days: int) -> pd.DataFrame:
     """Not cached: recording a case changes a row's case status without a new data version."""
     from ..analysis import queue as q
@@ -71,6 +73,7 @@ def queue(state: str, window_days: int) -> pd.DataFrame:
     return rows
 
 
+@uncached
 def queue_counts() -> pd.DataFrame:
     """Queue rows per state and case status, for supervisors (no ids; small states suppressed)."""
     from ..analysis import queue as q
@@ -78,7 +81,7 @@ def queue_counts() -> pd.DataFrame:
     return for_viewer(q.counts(get_store()), ["rows"])
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@cached(st.cache_data(show_spinner=False, max_entries=8))
 def mechanisms(data_key: str) -> list[str]:
     """The mechanism codes a requested case may name."""
     return sorted(get_store().run("cases/mechanisms")[0]["codes"])

@@ -1,5 +1,6 @@
 """Cached reads for the pages: each an `st.cache_data` function keyed on the data version and
-plain hashable filters, over the same analysis functions the CLI uses."""
+plain hashable filters, over the same analysis functions the CLI uses. Each is checked against
+the database's write marker (`consistency.cached`), so a page never shows a half-written graph."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from ..access import disclosure
+from .consistency import cached
 from .session import get_store
 
 
@@ -49,21 +51,21 @@ def _filters(t: tuple) -> Filters:
 
 # --- cached reads: gaps -------------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cached(st.cache_data(show_spinner=False, max_entries=64))
 def overview(data_key: str, filters: tuple) -> dict[str, Any]:
     from ..analysis import gaps
 
     return gaps.overview(get_store(), **_filters(filters).gap_kwargs())
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cached(st.cache_data(show_spinner=False, max_entries=64))
 def gap_matrix(data_key: str, filters: tuple) -> pd.DataFrame:
     from ..analysis import gaps
 
     return for_viewer(gaps.matrix(get_store(), **_filters(filters).gap_kwargs()), ["movements"])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cached(st.cache_data(show_spinner=False, max_entries=64))
 def receiving_rates(data_key: str, filters: tuple) -> pd.DataFrame:
     """Gap rate per receiving state over every sending state, from the whole matrix (then disclosure control)."""
     from ..analysis import gaps
@@ -72,14 +74,14 @@ def receiving_rates(data_key: str, filters: tuple) -> pd.DataFrame:
     return for_viewer(pooled(gaps.matrix(get_store(), **_filters(filters).gap_kwargs())), ["arrivals"])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cached(st.cache_data(show_spinner=False, max_entries=64))
 def yearly(data_key: str, filters: tuple) -> pd.DataFrame:
     from ..analysis import gaps
 
     return for_viewer(gaps.yearly(get_store(), **_filters(filters).gap_kwargs()), ["movements"])
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cached(st.cache_data(show_spinner=False, max_entries=64))
 def mechanisms(data_key: str, date_from: str | None, date_to: str | None, states: tuple[str, ...],
                min_risk: str | None) -> pd.DataFrame:
     params = {"date_from": date_from, "date_to": date_to, "states": list(states) or None, "min_risk": min_risk}
@@ -88,27 +90,27 @@ def mechanisms(data_key: str, date_from: str | None, date_to: str | None, states
 
 # --- cached reads: reference and offenders ------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@cached(st.cache_data(show_spinner=False, max_entries=8))
 def states(data_key: str) -> pd.DataFrame:
     return get_store().frame("queries/states")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@cached(st.cache_data(show_spinner=False, max_entries=8))
 def offender_list(data_key: str) -> pd.DataFrame:
     return get_store().frame("queries/offender_list", {"prefix": None, "limit": 10_000_000})
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@cached(st.cache_data(show_spinner=False, max_entries=8))
 def offenders_by_risk(data_key: str) -> pd.DataFrame:
     return get_store().frame("queries/offenders_by_risk")
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cached(st.cache_data(show_spinner=False, max_entries=16))
 def counts(data_key: str) -> pd.DataFrame:
     return get_store().frame("queries/counts")
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@cached(st.cache_data(show_spinner=False, max_entries=8))
 def as_of_date(data_key: str) -> str:
     """The data's as-of date (SPEC §4), where a stay still under way ends on the timelines."""
     from ..analysis.gaps import default_as_of
@@ -117,14 +119,14 @@ def as_of_date(data_key: str) -> str:
     return to_iso(default_as_of(get_store()))
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@cached(st.cache_data(show_spinner=False, max_entries=256))
 def journey(data_key: str, offender_id: str, window_days: int) -> pd.DataFrame:
     from ..analysis import paths
 
     return paths.journey(get_store(), offender_id, window_days=window_days)
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@cached(st.cache_data(show_spinner=False, max_entries=256))
 def offender_tables(data_key: str, offender_id: str) -> dict[str, pd.DataFrame]:
     store = get_store()
     params = {"offender_id": offender_id}
@@ -133,7 +135,7 @@ def offender_tables(data_key: str, offender_id: str) -> dict[str, pd.DataFrame]:
             "agencies": store.frame("queries/offender_agencies", params)}
 
 
-@st.cache_data(show_spinner=False, max_entries=256)
+@cached(st.cache_data(show_spinner=False, max_entries=256))
 def ego_network(data_key: str, offender_id: str, window_days: int) -> nx.MultiDiGraph:
     from ..analysis import networks
 
@@ -142,7 +144,7 @@ def ego_network(data_key: str, offender_id: str, window_days: int) -> nx.MultiDi
 
 # --- cached reads: networks ---------------------------------------------------------
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cached(st.cache_data(show_spinner=False, max_entries=32))
 def state_flow(data_key: str, filters: tuple) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(edges, hubs): one row per (from_state, to_state) with movements and gap_rate; the hub table.
 
@@ -159,7 +161,7 @@ def state_flow(data_key: str, filters: tuple) -> tuple[pd.DataFrame, pd.DataFram
     return edges, networks.state_flow_table(graph)
 
 
-@st.cache_resource(show_spinner=False, max_entries=8)
+@cached(st.cache_resource(show_spinner=False, max_entries=8))
 def co_offenders(data_key: str) -> tuple[nx.Graph, pd.DataFrame]:
     """Fixed for a data version: communities and betweenness computed once per process and data key,
     shared without the copy `cache_data` makes on every read (callers must not change them)."""
@@ -169,7 +171,7 @@ def co_offenders(data_key: str) -> tuple[nx.Graph, pd.DataFrame]:
     return graph, networks.co_offender_table(graph, seed=1)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cached(st.cache_data(show_spinner=False, max_entries=32))
 def co_offender_layout(data_key: str, days: int, communities: tuple[int, ...], only_mobile: bool,
                        limit: int) -> tuple[int, list[str], dict[str, tuple[float, float]]]:
     """(offenders selected, the ones drawn — at most `limit`, whole communities —, their positions).
@@ -190,7 +192,7 @@ def co_offender_layout(data_key: str, days: int, communities: tuple[int, ...], o
     return len(selected), sorted(sub), {str(n): p for n, p in pos.items()}
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cached(st.cache_data(show_spinner=False, max_entries=64))
 def co_offender_view(data_key: str, days: int, communities: tuple[int, ...], only_mobile: bool, limit: int,
                      period: tuple[str, str, str] | None = None) -> tuple[int, int, str | None]:
     """(offenders selected, offenders drawn, network HTML or None when none) for a selection; with a
@@ -211,7 +213,7 @@ def co_offender_view(data_key: str, days: int, communities: tuple[int, ...], onl
     return total, len(shown), html
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cached(st.cache_data(show_spinner=False, max_entries=32))
 def mobile_members(data_key: str, days: int) -> dict[str, list[str]]:
     """offender_id -> the ids of the mobile groups they belong to."""
     members: dict[str, list[str]] = {}
@@ -221,13 +223,13 @@ def mobile_members(data_key: str, days: int) -> dict[str, list[str]]:
     return members
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@cached(st.cache_data(show_spinner=False, max_entries=8))
 def flow_by_month(data_key: str) -> pd.DataFrame:
     """Movements per corridor and arrival month (columns from_state, to_state, month, movements)."""
     return get_store().frame("networks/flow_by_month")
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@cached(st.cache_data(show_spinner=False, max_entries=16))
 def counted_arrivals(data_key: str, window_days: int) -> pd.DataFrame:
     """Every counted arrival with its status (SPEC §4.1), for the corridor detail."""
     from ..analysis import gaps
@@ -235,7 +237,7 @@ def counted_arrivals(data_key: str, window_days: int) -> pd.DataFrame:
     return gaps.arrivals(get_store(), window_days=window_days)
 
 
-@st.cache_data(show_spinner=False, max_entries=32)
+@cached(st.cache_data(show_spinner=False, max_entries=32))
 def mobile_groups(data_key: str, days: int) -> pd.DataFrame:
     from ..analysis import networks
 

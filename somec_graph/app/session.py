@@ -184,8 +184,10 @@ def wait_for_writer() -> None:
     half-written graph: a fragment checks every 2 s and reruns the page once it has finished.
     The marker is the database's (store/marker.py), so a write from any host counts."""
     store = get_store()
-    if not marker.read(store).writing:
+    first = marker.read(store)
+    if not first.writing:
         return
+    note_wait(first.what)
 
     @st.fragment(run_every=2)
     def waiting() -> None:
@@ -203,11 +205,22 @@ def wait_for_writer() -> None:
     st.stop()
 
 
+WAITED_KEY = "somec_waited_for"
+
+
+def note_wait(what: str | None) -> None:
+    """Remember that this page waited for a write, to say so once it shows the data after it."""
+    st.session_state[WAITED_KEY] = what or "change"
+
+
 def require_data() -> DataState:
     """The data state; an explained empty state (and a stop) when nothing is loaded or a load runs."""
     with guard():
         wait_for_writer()
         state = data_state()
+    waited = st.session_state.pop(WAITED_KEY, None)
+    if waited:
+        st.caption(f"Waited for a {waited} to finish; these figures are from the data after it.")
     if state.empty:
         st.info(NO_DATA, icon=":material/info:")
         try:

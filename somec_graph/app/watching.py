@@ -10,6 +10,7 @@ import streamlit as st
 from ..access.watch import WatchRule, rules
 from ..errors import SomecGraphError
 from . import style
+from .consistency import cached
 from .session import data_state, get_store
 
 NEW_COLUMN = "new for"
@@ -20,7 +21,7 @@ def _signature(found: list[WatchRule]) -> tuple:
     return tuple((r.key, r.state, r.min_risk, r.statuses, r.window_days, r.acknowledged) for r in found)
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@cached(st.cache_data(show_spinner=False, max_entries=64))
 def _new_ids(data_key: str, signature: tuple) -> dict[str, list[str]]:
     """The new movement ids of each rule of this user (keyed by the data version and the rules)."""
     from ..analysis import alerts

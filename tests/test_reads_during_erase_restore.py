@@ -1,0 +1,75 @@
+"""SPEC §2 "Reads while data is written" for erasure (both stores) and restore (the embedded store;
+Neo4j is restored with its own tool): readers in a loop — `gaps matrix` and the named `query` —
+each answer with the state before the write or the state after it, never one in between."""
+
+from __future__ import annotations
+
+import csv
+import subprocess
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from conftest import load_folder, run_cli
+from test_reads_during_writes import SLOW_LOAD, start_cli, two_sets
+
+from somec_graph.store import Store
+
+READERS: dict[str, tuple[str, ...]] = {
+    "gaps matrix": ("gaps", "matrix", "--format", "csv"),
+    "query": ("query", "counts", "--format", "csv"),
+}
+
+
+def reader(args: tuple[str, ...]) -> Callable[[], str]:
+    def read() -> str:
+        done = run_cli(*args, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+    return read
+
+
+def reads_during(writer: subprocess.Popen[str], read: Callable[[], str]) -> list[str]:
+    answers = []
+    deadline = time.monotonic() + 300
+    while writer.poll() is None and time.monotonic() < deadline:
+        answers.append(read())
+    assert writer.wait(timeout=300) == 0, writer.stderr.read() if writer.stderr else ""
+    return answers
+
+
+def assert_before_or_after(before: str, answers: list[str], after: str) -> None:
+    assert before != after
+    assert answers, "no read overlapped the write"
+    assert [x for x in answers if x not in (before, after)] == []
+
+
+@pytest.mark.parametrize("name", READERS)
+def test_reads_during_an_erasure_give_the_before_or_the_after_answer(store: Store, tmp_path: Path,
+                                                                     name: str) -> None:
+    a, _ = two_sets(tmp_path)
+    load_folder(store, a)
+    with (a / "offenders.csv").open(newline="") as f:
+        victims = [row["offender_id"] for row in csv.DictReader(f)][::2]  # half of them: a long erasure
+    read = reader(READERS[name])
+    before = read()
+    eraser = start_cli("erase", *victims, "--reason", "test of reads during an erasure", env=SLOW_LOAD)
+    answers = reads_during(eraser, read)
+    assert_before_or_after(before, answers, read())
+
+
+@pytest.mark.embedded_only
+@pytest.mark.parametrize("name", READERS)
+def test_reads_during_a_restore_give_the_before_or_the_after_answer(store: Store, tmp_path: Path,
+                                                                    name: str) -> None:
+    a, b = two_sets(tmp_path)
+    load_folder(store, a)
+    backup = tmp_path / "a.zip"
+    assert run_cli("backup", str(backup)).returncode == 0
+    assert run_cli("load", str(b), "--sync").returncode == 0
+    read = reader(READERS[name])
+    before = read()
+    restorer = start_cli("restore", str(backup), env={})
+    answers = reads_during(restorer, read)
+    assert_before_or_after(before, answers, read())
