@@ -149,7 +149,11 @@ def session_store(settings: Settings) -> Iterator[Store]:
 
 
 def wipe(store: Store) -> None:
-    store.run_text("MATCH (n) DETACH DELETE n", write=True)
+    """Delete everything, in batches: one transaction over the seed data outgrows the transaction
+    memory a Neo4j sized to its data allows (db.memory.transaction.max, half its heap)."""
+    while store.run_text("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS deleted",
+                         write=True)[0]["deleted"]:
+        pass
 
 
 @pytest.fixture

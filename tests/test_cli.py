@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import invoke, run_cli, write_dataset
+from conftest import invoke, run_cli, wipe, write_dataset
 from datasets import base, expected_counts
 
 from somec_graph.config import load_settings
@@ -25,7 +25,7 @@ from somec_graph.store import Store, embedded
 @pytest.fixture(scope="module")
 def loaded(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The session's graph holding the base data set (the CLI tests only read)."""
-    session_store.run_text("MATCH (n) DETACH DELETE n", write=True)
+    wipe(session_store)
     load_dataset(session_store, validate(write_dataset(tmp_path_factory.mktemp("cli-data"), base())))
     return session_store
 
@@ -162,7 +162,7 @@ def test_warning_with_markup_characters_is_printed_as_is(session_store: Store, t
     rows = base()
     for row in rows["offenders"]:
         row["[/x]"] = ""
-    session_store.run_text("MATCH (n) DETACH DELETE n", write=True)
+    wipe(session_store)
     result = run_cli("load", str(write_dataset(tmp_path, rows)))
     assert result.returncode == 0, result.stderr
     assert "offenders.csv:1: column [/x]: unknown column, ignored" in result.stderr
