@@ -6,6 +6,7 @@ test-artifacts/report/; the Overview offers the download to supervisors, not to 
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -154,8 +155,13 @@ def test_the_report_holds_no_offender_id_and_loads_nothing(seeded: Store, tmp_pa
     html = write_report(seeded, tmp_path, "all", "html").read_text(encoding="utf-8")
     assert not OFFENDER_ID.search(html)
     parsed = parse(html)
-    assert parsed.refs == [], parsed.refs  # no src/href at all: charts are inline SVG, fonts the system's
-    assert not any("url(" in s or "@import" in s for s in parsed.styles)
+    assert parsed.refs == [], parsed.refs  # no src/href at all: charts are inline SVG, fonts embedded
+    assert not any("@import" in s for s in parsed.styles)
+    # every url() in the file, in CSS or an SVG attribute, is its own: an embedded font (data:) or a gradient (#id)
+    urls = [u.strip("'\" ") for u in re.findall(r"url\(([^)]*)\)", html)]
+    assert urls and all(u.startswith(("data:", "#")) for u in urls), [u[:40] for u in urls]
+    fonts = re.findall(r"@font-face \{[^}]*url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html)
+    assert len(fonts) == 2 and all(base64.b64decode(f)[:4] == b"wOFF" for f in fonts)  # fonts inside (SPEC §11)
     assert html.count("<svg") == 4  # gap matrix, map, gap rate per year, mechanisms
     assert "Date of the data" in html and re.search(r'id="as-of">\d{4}-\d{2}-\d{2}<', html)
     assert re.search(r'id="data-version">[1-9]\d*<', html)
@@ -179,6 +185,8 @@ def test_the_pdf_opens_with_the_headline_figures_and_page_numbers(seeded: Store,
     assert "Counted arrivals" in text and "Gap rate" in text
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert not OFFENDER_ID.search(text)
+    used = set(re.findall(rb"/BaseFont\s*/[A-Z]{6}\+([\w-]+)", pdf_path.read_bytes()))
+    assert used == {b"DejaVuSans", b"DejaVuSans-Bold"}, used  # the font inside the report, not the machine's
     width, height = pdf[0].get_size()
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 in mm
     SHOTS.mkdir(parents=True, exist_ok=True)
