@@ -223,11 +223,13 @@ def download_labels(at: AppTest) -> list[str]:
     return [str(b.proto.label) for b in at.get("download_button")]
 
 
-def test_the_overview_offers_the_report_to_supervisors_not_to_analysts(with_users: Path) -> None:
+def test_the_overview_offers_the_report_to_supervisors_and_admins_not_to_analysts(with_users: Path) -> None:
     supervisor = overview_as(User("rsue", "supervisor"))
     assert not supervisor.exception
     assert {"Report (HTML)", "Report (PDF)"} <= set(download_labels(supervisor))
     assert any("Download the report" in str(m.value) for m in supervisor.markdown)
+    admin = overview_as(User("local", "admin"))
+    assert not admin.exception and {"Report (HTML)", "Report (PDF)"} <= set(download_labels(admin))
     analyst = overview_as(User("rana", "analyst", ("DE",)))
     assert not analyst.exception
     assert not {"Report (HTML)", "Report (PDF)"} & set(download_labels(analyst))
