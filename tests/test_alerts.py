@@ -229,6 +229,8 @@ def _cli_as_analyst(base_dir: Path, data_dir: Path, env: dict[str, str]) -> None
     assert added.returncode == 0, added.stderr
     refused = run_cli("watch", "add", "fr", "--state", "FR", env=env)
     assert refused.returncode == 1 and refused.stderr.startswith("Error: FR is outside your states (DE)")
+    before = run_cli("alerts", "--rule", "de-high", "--format", "csv", env=env)
+    assert before.returncode == 0 and len(before.stdout.splitlines()) == 6
     listed = json.loads(run_cli("watch", "list", "--format", "json", env=env).stdout)
     assert [(r["rule"], r["state"], r["min_risk"], r["statuses"], r["window_days"]) for r in listed] == \
         [("de-high", "DE", "high", "unnotified", 30)]
@@ -241,6 +243,12 @@ def _cli_as_analyst(base_dir: Path, data_dir: Path, env: dict[str, str]) -> None
     assert lines[1:] == ["de-high," + ",".join(map(str, r)) for r in EXPECTED if r[0] in new]
     assert run_cli("alerts", "--format", "csv", env=env).stdout.splitlines() == [lines[0]]
     entries = audit.show(data_dir, user="awatch")
+    denied = json.loads(entries[entries["action"] == "denied"]["params"].iloc[-1])  # the refused `watch add fr`
+    assert denied["reason"].startswith("FR is outside your states (DE)")
+    listed = entries[entries["action"] == "alerts"]  # a listing is a consultation: before and after the ack
+    assert listed["rows"].tolist() == [5, 0]
+    assert sorted(json.loads(listed["params"].iloc[0])["offenders"]) == \
+        sorted(audit.offender_key(data_dir, o) for o in ("O-Q11", "O-Q01", "O-Q12", "O-Q02", "O-Q06"))
     acked = json.loads(entries[entries["action"] == "alerts ack"]["params"].iloc[-1])
     hashes = sorted(audit.offender_key(data_dir, o) for o in ("O-Q11", "O-Q01", "O-Q12", "O-Q02", "O-Q06"))
     assert {**acked, "offenders": sorted(acked["offenders"])} == {"rule": "de-high", "offenders": hashes}
