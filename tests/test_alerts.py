@@ -130,6 +130,15 @@ def test_acknowledge_then_a_larger_sync_shows_exactly_the_new_rows(graph: Store,
     assert [r.acknowledged for r in watch.rules(store)] == [10, 7]
 
 
+def test_acknowledging_the_rows_seen_leaves_a_row_loaded_since_new(graph: Store, tmp_path: Path) -> None:
+    store = graph.as_user(ANA)
+    watch.add_rule(store, "de-all", "DE")
+    shown = _ids(alerts.alerts(store))  # what the Work queue page drew ...
+    _load(graph, tmp_path / "larger", sync=True, movements=NEW_MOVEMENTS, offenders=NEW_OFFENDERS)  # ... a sync ...
+    assert _ids(alerts.acknowledge(store, "de-all", seen=shown)) == shown  # ... then the click
+    assert _ids(alerts.alerts(store)) == ["M-13", "M-14"]
+
+
 def test_reloads_and_changed_rows_keep_the_acknowledgments(graph: Store, tmp_path: Path) -> None:
     store = graph.as_user(ANA)
     watch.add_rule(store, "de-all", "DE")
