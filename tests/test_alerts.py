@@ -205,6 +205,7 @@ def test_scoping_and_ownership(graph: Store) -> None:
 @pytest.mark.parametrize("kwargs, message", [
     ({"name": "a b"}, "The rule name 'a b' is not allowed"),
     ({"state": "Germany"}, "'Germany' is not a state code"),
+    ({"state": "ZZ"}, "ZZ is not a state of the loaded data; give one of its state codes"),
     ({"min_risk": "severe"}, "The minimum risk must be one of low, medium, high, very_high"),
     ({"statuses": "late"}, "A rule watches one or both of the statuses unnotified, pending"),
     ({"statuses": ""}, "A rule watches one or both"),
