@@ -194,6 +194,20 @@ def test_the_pdf_opens_with_the_headline_figures_and_page_numbers(seeded: Store,
         pdf[i].render(scale=1.5).to_pil().save(SHOTS / f"report-page-{i + 1}.png")
 
 
+def test_a_report_whose_every_corridor_is_small_shows_no_rate(seeded: Store, tmp_path: Path) -> None:
+    """Liechtenstein since 2025: a few corridors, each of fewer than 5 arrivals (all grey, none shaded)."""
+    period = ["--state", "LI", "--from", "2025-01-01"]
+    matrix = list(csv.DictReader(io.StringIO(run_cli("gaps", "matrix", "--format", "csv", *period).stdout)))
+    assert matrix and all(int(m["movements"]) < MIN_CELL for m in matrix)
+    out = tmp_path / "li.html"
+    result = run_cli("report", str(out), *period)
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    annex = parse(html).rows["annex"][1:]
+    assert [r[2:] for r in annex] == [[f"fewer than {MIN_CELL}"] + [""] * 7] * len(matrix)
+    assert f"Grey: {len(matrix)} corridors" in html and "No corridors match these filters." in html
+
+
 def test_a_report_file_that_is_neither_html_nor_pdf_is_one_sentence(seeded: Store, tmp_path: Path) -> None:
     result = run_cli("report", str(tmp_path / "report.docx"))
     assert result.returncode != 0 and not (tmp_path / "report.docx").exists()
