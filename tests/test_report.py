@@ -208,6 +208,18 @@ def test_a_report_whose_every_corridor_is_small_shows_no_rate(seeded: Store, tmp
     assert f"Grey: {len(matrix)} corridors" in html and "No corridors match these filters." in html
 
 
+def test_a_report_of_fewer_arrivals_than_the_minimum_cell_withholds_the_headline(seeded: Store,
+                                                                                tmp_path: Path) -> None:
+    period = ["--state", "LI", "--from", "2025-10-01"]
+    matrix = list(csv.DictReader(io.StringIO(run_cli("gaps", "matrix", "--format", "csv", *period).stdout)))
+    assert 0 < sum(int(m["movements"]) for m in matrix) < MIN_CELL
+    out = tmp_path / "li.html"
+    assert run_cli("report", str(out), *period).returncode == 0
+    html = out.read_text(encoding="utf-8")
+    assert parse(html).kpis == [f"fewer than {MIN_CELL}", "–", "–", "–"]
+    assert f"Fewer than {MIN_CELL} counted arrivals match these filters" in html
+
+
 def test_a_report_file_that_is_neither_html_nor_pdf_is_one_sentence(seeded: Store, tmp_path: Path) -> None:
     result = run_cli("report", str(tmp_path / "report.docx"))
     assert result.returncode != 0 and not (tmp_path / "report.docx").exists()

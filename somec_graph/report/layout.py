@@ -106,15 +106,22 @@ def context(r: Report) -> dict[str, Any]:
     who = captions.describe_filters(**words)["who"]
     matrix_shown, yearly_shown, mech_shown = visible(r.matrix), visible(r.yearly), visible(r.mechanisms)
     hidden = r.hidden_cells
+    if 0 < k["arrivals"] < r.min_cell:  # the whole period is one small cell: its figures single people out
+        headline = [("Counted arrivals", fewer_than(r.min_cell)), ("Gap rate", "–"), ("Median lag", "–"),
+                    ("Unnotified (last 12 months)", "–")]
+        headline_sentence = (f"Fewer than {r.min_cell} counted arrivals match these filters, so their figures are "
+                             "withheld (disclosure control); widen the period or the states.")
+    else:
+        headline = [("Counted arrivals", fmt_int(k["arrivals"])), ("Gap rate", fmt_pct(k["gap_rate"])),
+                    ("Median lag", fmt_days(k["median_lag_days"])),
+                    ("Unnotified (last 12 months)", fmt_int(k["unnotified_last_12_months"]))]
+        headline_sentence = captions.overview_caption(k, f.window_days, **words)
     out: dict[str, Any] = {
         "period": _period(r), "states": ", ".join(f"{s} {r.names.get(s, '')}".strip() for s in f.states),
         "window_days": f.window_days, "data_version": r.data_version, "loaded_at": r.loaded_at or "–",
         "as_of": r.as_of, "made": dt.date.today().isoformat(), "min_cell": r.min_cell,
         "fewer_than": fewer_than(r.min_cell),
-        "headline": [("Counted arrivals", fmt_int(k["arrivals"])), ("Gap rate", fmt_pct(k["gap_rate"])),
-                     ("Median lag", fmt_days(k["median_lag_days"])),
-                     ("Unnotified (last 12 months)", fmt_int(k["unnotified_last_12_months"]))],
-        "headline_sentence": captions.overview_caption(k, f.window_days, **words),
+        "headline": headline, "headline_sentence": headline_sentence,
         "group": {"violent": "violent", "sexual": "sexual"}.get(f.group or "", "violent or sexual"),
         "min_risk": f"{RISK_LABELS[f.min_risk]} risk or above" if f.min_risk else "any risk level",
         "worst": captions.worst_state_caption(captions.worst_receiving_state(matrix_shown), r.names, who),
