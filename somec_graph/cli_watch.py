@@ -93,9 +93,12 @@ def watch_remove(name: str) -> None:
 def alerts(rule: str | None, ack: bool, fmt: str) -> None:
     """Queue rows new for each of your rules: rule, then the work queue's columns (SPEC §10)."""
     from .access import audit
+    from .access.watch import rules
     from .analysis import alerts as a
 
     with _store() as store:
+        if rule is None and not rules(store):  # an empty table alone would not say why
+            click.echo("You have no watch rules; add one with somec-graph watch add NAME --state B.", err=True)
         if ack:  # audited as `alerts ack`, per rule
             rows = a.acknowledge(store, rule)
         else:  # a listing of offenders is a consultation: who looked at whom, as keyed hashes

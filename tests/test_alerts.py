@@ -245,6 +245,9 @@ def _cli_as_analyst(base_dir: Path, data_dir: Path, env: dict[str, str]) -> None
     assert [(r["rule"], r["state"], r["min_risk"], r["statuses"], r["window_days"]) for r in listed] == \
         [("de-high", "DE", "high", "unnotified", 30)]
     assert json.loads(run_cli("watch", "list", "--format", "json").stdout) == []  # the local admin's: none
+    none = run_cli("alerts", "--format", "csv")
+    assert none.returncode == 0 and none.stdout.splitlines() == ["rule," + ",".join(QUEUE_COLUMNS)]
+    assert none.stderr.strip() == "You have no watch rules; add one with somec-graph watch add NAME --state B."
     shown = run_cli("alerts", "--ack", "--format", "csv", env=env)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
