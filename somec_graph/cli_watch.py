@@ -7,21 +7,33 @@ They act for `access.watch.cli_user()`: the user SOMEC_USER names, or the local 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import click
 
 from .config import load_settings
-from .errors import SomecGraphError
+from .errors import AccessDenied, SomecGraphError
 from .output import FORMATS, render
 from .store import Store, open_store
 from .vocab import RISK_LEVELS
 
 
-def _store() -> Store:
+@contextmanager
+def _store() -> Iterator[Store]:
+    """The store as the CLI's user; a refusal (a state outside an analyst's, a supervisor) is audited
+    as `denied`, as the dashboard audits its refusals."""
+    from .access import audit
     from .access.watch import cli_user
 
     settings = load_settings()
     user = cli_user(settings)  # before connecting: an unknown SOMEC_USER is refused at once
-    return open_store(settings).as_user(user)
+    with open_store(settings).as_user(user) as store:
+        try:
+            yield store
+        except AccessDenied as exc:
+            audit.record(settings.data_dir, user.name, user.role, "denied", {"reason": str(exc)})
+            raise
 
 
 def _format(f: click.decorators.FC) -> click.decorators.FC:
@@ -80,10 +92,19 @@ def watch_remove(name: str) -> None:
 @_format
 def alerts(rule: str | None, ack: bool, fmt: str) -> None:
     """Queue rows new for each of your rules: rule, then the work queue's columns (SPEC §10)."""
+    from .access import audit
+    from .access.watch import rules
     from .analysis import alerts as a
 
     with _store() as store:
-        rows = a.acknowledge(store, rule) if ack else a.alerts(store, rule)
+        if rule is None and not rules(store):  # an empty table alone would not say why
+            click.echo("You have no watch rules; add one with somec-graph watch add NAME --state B.", err=True)
+        if ack:  # audited as `alerts ack`, per rule
+            rows = a.acknowledge(store, rule)
+        else:  # a listing of offenders is a consultation: who looked at whom, as keyed hashes
+            rows = a.alerts(store, rule)
+            audit.record(store.settings.data_dir, store.user.name, store.user.role, "alerts",
+                         {"rule": rule, "offenders": sorted(set(rows["offender_id"]))}, rows=len(rows))
     click.echo(render(rows, fmt), nl=False)
 
 

@@ -130,6 +130,15 @@ def test_acknowledge_then_a_larger_sync_shows_exactly_the_new_rows(graph: Store,
     assert [r.acknowledged for r in watch.rules(store)] == [10, 7]
 
 
+def test_acknowledging_the_rows_seen_leaves_a_row_loaded_since_new(graph: Store, tmp_path: Path) -> None:
+    store = graph.as_user(ANA)
+    watch.add_rule(store, "de-all", "DE")
+    shown = _ids(alerts.alerts(store))  # what the Work queue page drew ...
+    _load(graph, tmp_path / "larger", sync=True, movements=NEW_MOVEMENTS, offenders=NEW_OFFENDERS)  # ... a sync ...
+    assert _ids(alerts.acknowledge(store, "de-all", seen=shown)) == shown  # ... then the click
+    assert _ids(alerts.alerts(store)) == ["M-13", "M-14"]
+
+
 def test_reloads_and_changed_rows_keep_the_acknowledgments(graph: Store, tmp_path: Path) -> None:
     store = graph.as_user(ANA)
     watch.add_rule(store, "de-all", "DE")
@@ -196,6 +205,7 @@ def test_scoping_and_ownership(graph: Store) -> None:
 @pytest.mark.parametrize("kwargs, message", [
     ({"name": "a b"}, "The rule name 'a b' is not allowed"),
     ({"state": "Germany"}, "'Germany' is not a state code"),
+    ({"state": "ZZ"}, "ZZ is not a state of the loaded data; give one of its state codes"),
     ({"min_risk": "severe"}, "The minimum risk must be one of low, medium, high, very_high"),
     ({"statuses": "late"}, "A rule watches one or both of the statuses unnotified, pending"),
     ({"statuses": ""}, "A rule watches one or both"),
@@ -229,10 +239,15 @@ def _cli_as_analyst(base_dir: Path, data_dir: Path, env: dict[str, str]) -> None
     assert added.returncode == 0, added.stderr
     refused = run_cli("watch", "add", "fr", "--state", "FR", env=env)
     assert refused.returncode == 1 and refused.stderr.startswith("Error: FR is outside your states (DE)")
+    before = run_cli("alerts", "--rule", "de-high", "--format", "csv", env=env)
+    assert before.returncode == 0 and len(before.stdout.splitlines()) == 6
     listed = json.loads(run_cli("watch", "list", "--format", "json", env=env).stdout)
     assert [(r["rule"], r["state"], r["min_risk"], r["statuses"], r["window_days"]) for r in listed] == \
         [("de-high", "DE", "high", "unnotified", 30)]
     assert json.loads(run_cli("watch", "list", "--format", "json").stdout) == []  # the local admin's: none
+    none = run_cli("alerts", "--format", "csv")
+    assert none.returncode == 0 and none.stdout.splitlines() == ["rule," + ",".join(QUEUE_COLUMNS)]
+    assert none.stderr.strip() == "You have no watch rules; add one with somec-graph watch add NAME --state B."
     shown = run_cli("alerts", "--ack", "--format", "csv", env=env)
     assert shown.returncode == 0, shown.stderr
     lines = shown.stdout.splitlines()
@@ -241,6 +256,12 @@ def _cli_as_analyst(base_dir: Path, data_dir: Path, env: dict[str, str]) -> None
     assert lines[1:] == ["de-high," + ",".join(map(str, r)) for r in EXPECTED if r[0] in new]
     assert run_cli("alerts", "--format", "csv", env=env).stdout.splitlines() == [lines[0]]
     entries = audit.show(data_dir, user="awatch")
+    denied = json.loads(entries[entries["action"] == "denied"]["params"].iloc[-1])  # the refused `watch add fr`
+    assert denied["reason"].startswith("FR is outside your states (DE)")
+    listed = entries[entries["action"] == "alerts"]  # a listing is a consultation: before and after the ack
+    assert listed["rows"].tolist() == [5, 0]
+    assert sorted(json.loads(listed["params"].iloc[0])["offenders"]) == \
+        sorted(audit.offender_key(data_dir, o) for o in ("O-Q11", "O-Q01", "O-Q12", "O-Q02", "O-Q06"))
     acked = json.loads(entries[entries["action"] == "alerts ack"]["params"].iloc[-1])
     hashes = sorted(audit.offender_key(data_dir, o) for o in ("O-Q11", "O-Q01", "O-Q12", "O-Q02", "O-Q06"))
     assert {**acked, "offenders": sorted(acked["offenders"])} == {"rule": "de-high", "offenders": hashes}

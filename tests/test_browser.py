@@ -546,3 +546,28 @@ def test_a_click_on_a_state_node_of_the_state_flow_opens_its_profile(visit: Visi
     visit.page.get_by_text("State profile: DE").wait_for(timeout=RENDER_TIMEOUT_MS)
     visit.settle()
     visit.check_clean()
+
+
+def test_a_supervisor_downloads_the_report_from_the_overview_audited(visit: Visit, with_users: None,
+                                                                     session_store: Store, tmp_path: Path) -> None:
+    """SPEC §11: the Overview's report for its filters, the figures of `somec-graph report` for the
+    same period, and the download in the audit log with those filters."""
+    from somec_graph.access import audit
+
+    _sign_in(visit, "sue")
+    _overview(visit)
+    with visit.page.expect_download(timeout=RENDER_TIMEOUT_MS) as info:
+        visit.page.get_by_role("button", name=re.compile(r"Report \(HTML\)")).click()
+    html = Path(info.value.path()).read_text(encoding="utf-8")
+    assert info.value.suggested_filename == "somec-report.html"
+    assert "Headline figures" in html and not re.search(r"\bOFF-\d+", html)
+    visit.settle()
+    entries = audit.show(session_store.settings.data_dir, user="sue", action="download")
+    params = json.loads(entries["params"].iloc[-1])
+    assert {k: params[k] for k in ("file", "states", "window_days", "group", "min_risk")} == \
+        {"file": "somec-report.html", "states": [], "window_days": 30, "group": None, "min_risk": None}
+    period = [a for k, flag in (("from", "--from"), ("to", "--to")) if params[k] for a in (flag, params[k])]
+    out = tmp_path / "cli.html"
+    assert run_cli("report", str(out), *period).returncode == 0
+    kpis = re.compile(r'<div class="value">([^<]*)</div>')
+    assert kpis.findall(html) == kpis.findall(out.read_text(encoding="utf-8"))

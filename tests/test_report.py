@@ -6,6 +6,7 @@ test-artifacts/report/; the Overview offers the download to supervisors, not to 
 
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import re
@@ -154,8 +155,13 @@ def test_the_report_holds_no_offender_id_and_loads_nothing(seeded: Store, tmp_pa
     html = write_report(seeded, tmp_path, "all", "html").read_text(encoding="utf-8")
     assert not OFFENDER_ID.search(html)
     parsed = parse(html)
-    assert parsed.refs == [], parsed.refs  # no src/href at all: charts are inline SVG, fonts the system's
-    assert not any("url(" in s or "@import" in s for s in parsed.styles)
+    assert parsed.refs == [], parsed.refs  # no src/href at all: charts are inline SVG, fonts embedded
+    assert not any("@import" in s for s in parsed.styles)
+    # every url() in the file, in CSS or an SVG attribute, is its own: an embedded font (data:) or a gradient (#id)
+    urls = [u.strip("'\" ") for u in re.findall(r"url\(([^)]*)\)", html)]
+    assert urls and all(u.startswith(("data:", "#")) for u in urls), [u[:40] for u in urls]
+    fonts = re.findall(r"@font-face \{[^}]*url\(data:font/woff;base64,([A-Za-z0-9+/=]+)\)", html)
+    assert len(fonts) == 2 and all(base64.b64decode(f)[:4] == b"wOFF" for f in fonts)  # fonts inside (SPEC §11)
     assert html.count("<svg") == 4  # gap matrix, map, gap rate per year, mechanisms
     assert "Date of the data" in html and re.search(r'id="as-of">\d{4}-\d{2}-\d{2}<', html)
     assert re.search(r'id="data-version">[1-9]\d*<', html)
@@ -179,11 +185,39 @@ def test_the_pdf_opens_with_the_headline_figures_and_page_numbers(seeded: Store,
     assert "Counted arrivals" in text and "Gap rate" in text
     assert f"Page 1 of {pages}" in text and f"Page {pages} of {pages}" in text
     assert not OFFENDER_ID.search(text)
+    used = set(re.findall(rb"/BaseFont\s*/[A-Z]{6}\+([\w-]+)", pdf_path.read_bytes()))
+    assert used == {b"DejaVuSans", b"DejaVuSans-Bold"}, used  # the font inside the report, not the machine's
     width, height = pdf[0].get_size()
     assert (round(width / 72 * 25.4), round(height / 72 * 25.4)) == (210, 297)  # A4 in mm
     SHOTS.mkdir(parents=True, exist_ok=True)
     for i in range(2):
         pdf[i].render(scale=1.5).to_pil().save(SHOTS / f"report-page-{i + 1}.png")
+
+
+def test_a_report_whose_every_corridor_is_small_shows_no_rate(seeded: Store, tmp_path: Path) -> None:
+    """Liechtenstein since 2025: a few corridors, each of fewer than 5 arrivals (all grey, none shaded)."""
+    period = ["--state", "LI", "--from", "2025-01-01"]
+    matrix = list(csv.DictReader(io.StringIO(run_cli("gaps", "matrix", "--format", "csv", *period).stdout)))
+    assert matrix and all(int(m["movements"]) < MIN_CELL for m in matrix)
+    out = tmp_path / "li.html"
+    result = run_cli("report", str(out), *period)
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    annex = parse(html).rows["annex"][1:]
+    assert [r[2:] for r in annex] == [[f"fewer than {MIN_CELL}"] + [""] * 7] * len(matrix)
+    assert f"Grey: {len(matrix)} corridors" in html and "No corridors match these filters." in html
+
+
+def test_a_report_of_fewer_arrivals_than_the_minimum_cell_withholds_the_headline(seeded: Store,
+                                                                                tmp_path: Path) -> None:
+    period = ["--state", "LI", "--from", "2025-10-01"]
+    matrix = list(csv.DictReader(io.StringIO(run_cli("gaps", "matrix", "--format", "csv", *period).stdout)))
+    assert 0 < sum(int(m["movements"]) for m in matrix) < MIN_CELL
+    out = tmp_path / "li.html"
+    assert run_cli("report", str(out), *period).returncode == 0
+    html = out.read_text(encoding="utf-8")
+    assert parse(html).kpis == [f"fewer than {MIN_CELL}", "–", "–", "–"]
+    assert f"Fewer than {MIN_CELL} counted arrivals match these filters" in html
 
 
 def test_a_report_file_that_is_neither_html_nor_pdf_is_one_sentence(seeded: Store, tmp_path: Path) -> None:
@@ -215,11 +249,13 @@ def download_labels(at: AppTest) -> list[str]:
     return [str(b.proto.label) for b in at.get("download_button")]
 
 
-def test_the_overview_offers_the_report_to_supervisors_not_to_analysts(with_users: Path) -> None:
+def test_the_overview_offers_the_report_to_supervisors_and_admins_not_to_analysts(with_users: Path) -> None:
     supervisor = overview_as(User("rsue", "supervisor"))
     assert not supervisor.exception
     assert {"Report (HTML)", "Report (PDF)"} <= set(download_labels(supervisor))
     assert any("Download the report" in str(m.value) for m in supervisor.markdown)
+    admin = overview_as(User("local", "admin"))
+    assert not admin.exception and {"Report (HTML)", "Report (PDF)"} <= set(download_labels(admin))
     analyst = overview_as(User("rana", "analyst", ("DE",)))
     assert not analyst.exception
     assert not {"Report (HTML)", "Report (PDF)"} & set(download_labels(analyst))

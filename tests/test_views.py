@@ -221,6 +221,15 @@ def test_heatmap_greys_out_suppressed_cells_and_gives_intervals() -> None:
     assert heat["layer"][1]["mark"]["color"] == "#DDDDDD"
 
 
+def test_heatmap_with_every_cell_suppressed_is_all_grey() -> None:
+    matrix = pd.DataFrame({"from_state": ["PL"], "to_state": ["DE"], "movements": [None], "known": [None],
+                           "notified": [None], "late": [None], "unnotified": [None], "pending": [None],
+                           "gap_rate": [None], "median_lag_days": [None], "suppressed": [True]}).convert_dtypes()
+    heat = charts.gap_heatmap(matrix, min_cell=5).to_dict()
+    assert heat["datasets"][heat["layer"][0]["data"]["name"]] == []  # no shaded cell ...
+    assert [r["arrivals"] for r in heat["datasets"][heat["layer"][1]["data"]["name"]]] == ["fewer than 5"]
+
+
 def test_outlines_cover_every_state_and_the_choropleth_is_offline() -> None:
     codes = set(pd.read_csv(REPO / "seed_data" / "states.csv", keep_default_na=False)["code"])
     assert codes <= {f["properties"]["code"] for f in maps.outlines()}

@@ -12,6 +12,7 @@ keyed hashes (no movement or offender id in clear).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from datetime import UTC, datetime
 
 import pandas as pd
@@ -74,9 +75,15 @@ def alerts(store: Store, rule: str | None = None) -> pd.DataFrame:
     return evaluate(store, _chosen(store, rule))[ALERT_COLUMNS]
 
 
-def acknowledge(store: Store, rule: str | None = None) -> pd.DataFrame:
-    """Mark the current alerts (of every rule, or the one named) acknowledged; returns them. Audited."""
+def acknowledge(store: Store, rule: str | None = None, seen: Collection[str] | None = None) -> pd.DataFrame:
+    """Mark the current alerts (of every rule, or the one named) acknowledged; returns them. Audited.
+
+    `seen`: only these movement ids (the rows a page showed): an alert that a load brought in
+    after the page was drawn stays new until it is shown.
+    """
     found = alerts(store, rule)
+    if seen is not None:
+        found = found[found["movement_id"].isin(set(seen))]
     user = store.user
     at = datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
     for name, rows in found.groupby("rule", sort=True):

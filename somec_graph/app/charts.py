@@ -53,6 +53,7 @@ def gap_heatmap(matrix: pd.DataFrame, names: Mapping[str, str] | None = None,
     intervals = [wilson_interval(g, n) for g, n in zip(shown["gaps"], shown["closed"])]
     shown["interval"] = [f"{i[0]:.0%}–{i[1]:.0%}" if i else "" for i in intervals]
     hidden = data[data["suppressed"]].assign(arrivals=f"fewer than {min_cell}")
+    most = int(shown["closed"].max()) if not shown.empty else 1  # every cell suppressed: no rate to shade
     x = alt.X("to_state:N", title="Receiving state", sort="ascending",
               axis=alt.Axis(labelAngle=0, orient="top", labelOverlap=False))
     y = alt.Y("from_state:N", title="Sending state", sort="ascending", axis=alt.Axis(labelOverlap=False))
@@ -61,7 +62,7 @@ def gap_heatmap(matrix: pd.DataFrame, names: Mapping[str, str] | None = None,
         color=alt.Color("gap_rate:Q", title="Gap rate", scale=alt.Scale(domain=[0, 1], range=GAP_RATE_RANGE),
                         legend=alt.Legend(format=".0%")),
         opacity=alt.Opacity("closed:Q", title="Arrivals behind the rate",
-                            scale=alt.Scale(type="log", domain=[1, max(int(shown["closed"].max() or 1), 2)],
+                            scale=alt.Scale(type="log", domain=[1, max(most, 2)],
                                             range=[0.3, 1]), legend=None),
         tooltip=[alt.Tooltip("sending:N", title="From"), alt.Tooltip("receiving:N", title="To"),
                  alt.Tooltip("movements:Q", title="Arrivals", format=","),

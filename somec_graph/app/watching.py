@@ -78,15 +78,16 @@ def rules_panel() -> dict[str, list[str]]:
         left, right = st.columns([4, 1], vertical_alignment="center")
         left.markdown(f"**{rule.name}** ({_describe(rule)}): **{style.fmt_int(count)}** new")
         right.button(f"Acknowledge {count}", key=f"ack_{rule.name}", disabled=not count,
-                     on_click=_acknowledge, args=(rule.name,), width="stretch")
+                     on_click=_acknowledge, args=(rule.name, new.get(rule.name, [])), width="stretch")
     return new
 
 
-def _acknowledge(name: str) -> None:
+def _acknowledge(name: str, shown: list[str]) -> None:
+    """Acknowledge the rows the panel counted, not whatever a load brought since it was drawn."""
     from ..analysis import alerts
 
     try:
-        done = alerts.acknowledge(get_store(), name)  # audited by the library, offenders as keyed hashes
+        done = alerts.acknowledge(get_store(), name, seen=shown)  # audited by the library, offenders as keyed hashes
     except SomecGraphError as exc:
         st.session_state["queue_flash"] = f"Nothing acknowledged: {exc}"
         return

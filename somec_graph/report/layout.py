@@ -1,9 +1,11 @@
 """The report as one HTML page: the dashboard's own Altair charts drawn to inline SVG by
-vl-convert (locally, no browser, no fetch), tables and sentences in a Jinja2 template, system
-fonts only — so the file loads nothing from anywhere and prints to A4 as it is."""
+vl-convert (locally, no browser, no fetch), tables and sentences in a Jinja2 template, the font
+embedded as data (a DejaVu Sans subset, `fonts/`) — so the file loads nothing from anywhere, reads
+the same on any machine and prints to A4 as it is."""
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 from functools import cache
 from pathlib import Path
@@ -19,12 +21,28 @@ from ..app.style import RISK_LABELS, fmt_days, fmt_int, fmt_pct
 from .contents import Report
 
 TEMPLATE = Path(__file__).resolve().parent / "template.html"
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT_FAMILY = "Report Sans"  # the embedded face's own name, so no installed font of that name can stand in
+FONT_FILES = {"normal": "DejaVuSans-subset.woff", "bold": "DejaVuSans-Bold-subset.woff"}
 
 
 @cache
 def _template() -> jinja2.Template:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined, keep_trailing_newline=True)
     return env.from_string(TEMPLATE.read_text(encoding="utf-8"))
+
+
+@cache
+def font_faces() -> str:
+    """@font-face rules carrying the report's font as data: URIs (inside the file, SPEC §11).
+
+    >>> font_faces().count("src: url(data:font/woff;base64,")
+    2
+    """
+    return "\n".join(
+        f'@font-face {{ font-family: "{FONT_FAMILY}"; font-weight: {weight}; font-style: normal; '
+        f'src: url(data:font/woff;base64,{base64.b64encode((FONTS / name).read_bytes()).decode("ascii")}) format("woff"); }}'
+        for weight, name in FONT_FILES.items())
 
 
 def svg(chart: alt.TopLevelMixin | dict[str, Any]) -> str:
@@ -88,15 +106,22 @@ def context(r: Report) -> dict[str, Any]:
     who = captions.describe_filters(**words)["who"]
     matrix_shown, yearly_shown, mech_shown = visible(r.matrix), visible(r.yearly), visible(r.mechanisms)
     hidden = r.hidden_cells
+    if 0 < k["arrivals"] < r.min_cell:  # the whole period is one small cell: its figures single people out
+        headline = [("Counted arrivals", fewer_than(r.min_cell)), ("Gap rate", "–"), ("Median lag", "–"),
+                    ("Unnotified (last 12 months)", "–")]
+        headline_sentence = (f"Fewer than {r.min_cell} counted arrivals match these filters, so their figures are "
+                             "withheld (disclosure control); widen the period or the states.")
+    else:
+        headline = [("Counted arrivals", fmt_int(k["arrivals"])), ("Gap rate", fmt_pct(k["gap_rate"])),
+                    ("Median lag", fmt_days(k["median_lag_days"])),
+                    ("Unnotified (last 12 months)", fmt_int(k["unnotified_last_12_months"]))]
+        headline_sentence = captions.overview_caption(k, f.window_days, **words)
     out: dict[str, Any] = {
         "period": _period(r), "states": ", ".join(f"{s} {r.names.get(s, '')}".strip() for s in f.states),
         "window_days": f.window_days, "data_version": r.data_version, "loaded_at": r.loaded_at or "–",
         "as_of": r.as_of, "made": dt.date.today().isoformat(), "min_cell": r.min_cell,
         "fewer_than": fewer_than(r.min_cell),
-        "headline": [("Counted arrivals", fmt_int(k["arrivals"])), ("Gap rate", fmt_pct(k["gap_rate"])),
-                     ("Median lag", fmt_days(k["median_lag_days"])),
-                     ("Unnotified (last 12 months)", fmt_int(k["unnotified_last_12_months"]))],
-        "headline_sentence": captions.overview_caption(k, f.window_days, **words),
+        "headline": headline, "headline_sentence": headline_sentence,
         "group": {"violent": "violent", "sexual": "sexual"}.get(f.group or "", "violent or sexual"),
         "min_risk": f"{RISK_LABELS[f.min_risk]} risk or above" if f.min_risk else "any risk level",
         "worst": captions.worst_state_caption(captions.worst_receiving_state(matrix_shown), r.names, who),
@@ -129,5 +154,5 @@ def context(r: Report) -> dict[str, Any]:
 
 def render(r: Report) -> str:
     """The report as one self-contained HTML document."""
-    return _template().render(**context(r))
+    return _template().render(**context(r), font_faces=font_faces(), font_family=FONT_FAMILY)
 
