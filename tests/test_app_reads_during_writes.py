@@ -47,19 +47,24 @@ def data_sets(tmp_path: Path) -> tuple[Path, Path]:
     return a, b
 
 
+def held_then_waited(at: AppTest, store: Store, rest: Path) -> None:
+    """The page shows no figures while the write is under way; once it completes, it says it waited."""
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    assert not at.metric, "figures shown while a write was under way"
+    assert BEING_CHANGED in texts(at)
+    finish(store, rest)
+    at.run()
+    assert not at.exception and not at.error
+    assert WAITED in texts(at)
+
+
 def test_a_page_waits_for_a_write_under_way_and_then_says_it_waited(store: Store, tmp_path: Path) -> None:
     a, b = data_sets(tmp_path)
     load_folder(store, a)
     st.cache_data.clear()
     claim(store)
     at = AppTest.from_file(str(OVERVIEW), default_timeout=90).run()
-    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
-    assert not at.metric, "figures shown while a write was under way"
-    assert BEING_CHANGED in texts(at)
-    finish(store, b)
-    at.run()
-    assert not at.exception and not at.error
-    assert WAITED in texts(at)
+    held_then_waited(at, store, b)
     arrivals = next(m.value for m in at.metric if m.label == "Counted arrivals")
     assert int(arrivals.replace(",", "")) == gaps.overview(store)["arrivals"]
 
@@ -88,12 +93,6 @@ def test_a_write_beginning_during_a_page_s_reads_is_waited_for(store: Store, tmp
     load_folder(store, a)
     st.cache_data.clear()
     at = AppTest.from_function(started_writing_mid_page, default_timeout=90).run()
-    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
     assert marker.read(store).writing
-    assert not at.metric, "figures read while a write was under way"
-    assert BEING_CHANGED in texts(at)
-    finish(store, b)
-    at.run()
-    assert not at.exception and not at.error
-    assert WAITED in texts(at)
+    held_then_waited(at, store, b)
     assert [m.value for m in at.metric] == [str(gaps.overview(store)["arrivals"])]
