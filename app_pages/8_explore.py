@@ -5,7 +5,7 @@ from dataclasses import replace
 import streamlit as st
 
 from somec_graph.app import canvas as canvas_component
-from somec_graph.app import explore, session
+from somec_graph.app import explore, periods, session, timecontrol
 
 st.title("Explore")
 st.caption("Search offenders (by id, nationality or risk level), agencies, states and cases; put them on the "
@@ -21,7 +21,16 @@ with session.guard():
 VIEW = "explore_view"
 if VIEW not in st.session_state:  # first run of this session: the URL's view (or an empty one)
     st.session_state[VIEW] = explore.View.from_params(st.query_params.to_dict())
+    if st.session_state[VIEW].period:  # the period control starts at the URL's period
+        st.session_state["explore_step"] = "quarter" if "Q" in st.session_state[VIEW].period else "month"
+        st.session_state["explore_period"] = st.session_state[VIEW].period
 view: explore.View = st.session_state[VIEW]
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def dated_span(data_key: str) -> tuple[str, str] | None:
+    """The span of the period control; `data_key` changes with every load."""
+    return explore.span(store)
 
 
 def change(new: explore.View) -> None:
@@ -50,6 +59,15 @@ with st.form("explore_connect"):
     if c3.form_submit_button("Connect"):
         change(replace(view, connect=(a.strip(), b.strip()) if a.strip() and b.strip() else None))
 
+with session.guard():
+    span = dated_span(state.key)
+if span:
+    period = timecontrol.period_control("explore", *span)
+    st.caption("The period keeps only the links dated in it: convictions in a case, arrivals in a state and "
+               "exchanges sent" + (f"; **{period.label}** is shown." if period else "; 'whole period' keeps all."))
+    if (period.label if period else None) != view.period:
+        change(replace(view, period=period.label if period else None))
+
 with session.guard(), st.spinner("Building the canvas ..."):
     canvas = explore.build(store, view)
 session.audit_view("Explore", **explore.audit_detail(view))  # who looked at whom: offenders as keyed hashes
@@ -64,6 +82,7 @@ if canvas.paths:
                 "drawn in orange with their cases.")
 if canvas.graph.number_of_nodes() == 0:
     st.info("The canvas is empty: search for something above, or connect two offenders.")
+    timecontrol.keep_playing("explore")
     st.stop()
 
 shown = canvas.shown(view.hidden)
@@ -86,7 +105,7 @@ with right:
     if pick != view.selected:
         change(replace(view, selected=pick))
     with session.guard():
-        d = canvas.details.get(pick) or explore.detail(store, pick)
+        d = canvas.details.get(pick) or explore.detail(store, pick, periods.parse(view.period))
     if d is None:
         st.info(f"{pick} is no longer in the data you may see.")
     else:
@@ -106,4 +125,5 @@ with right:
     if st.button("Clear the canvas", key="explore_clear"):
         for widget in ("explore_q", "explore_a", "explore_b"):
             st.session_state.pop(widget, None)
-        change(explore.View(links=view.links))
+        change(explore.View(links=view.links, period=view.period))
+timecontrol.keep_playing("explore")

@@ -152,6 +152,35 @@ def test_build(explore_store: Store, view: View, limit: int, nodes: set, edges: 
     assert canvas.notes == notes
 
 
+O_A = View(expanded=("offender:O-A",))
+
+
+@pytest.mark.parametrize("view, nodes, edges", [
+    (O_A, {"offender:O-A", "case:CASE-1", "state:DE", "state:RO", "agency:DE-POL", "agency:RO-POL"},
+     {("case:CASE-1", "offender:O-A"), ("offender:O-A", "state:DE"), ("offender:O-A", "state:RO"),
+      ("agency:DE-POL", "offender:O-A"), ("agency:RO-POL", "offender:O-A")}),
+    (replace(O_A, period="2021-Q1"), {"offender:O-A", "state:DE", "state:RO"},      # the arrival; nationality has no date
+     {("offender:O-A", "state:DE"), ("offender:O-A", "state:RO")}),
+    (replace(O_A, period="2020-Q1"), {"offender:O-A", "case:CASE-1", "state:RO", "agency:DE-POL", "agency:RO-POL"},
+     {("case:CASE-1", "offender:O-A"), ("offender:O-A", "state:RO"), ("agency:DE-POL", "offender:O-A"),
+      ("agency:RO-POL", "offender:O-A")}),
+    (replace(O_A, period="2020-01"), {"offender:O-A", "case:CASE-1", "state:RO"},   # the exchange was sent in February
+     {("case:CASE-1", "offender:O-A"), ("offender:O-A", "state:RO")}),
+    (View(query="CASE-1", kinds=("case",), expanded=("case:CASE-1",), period="2021-Q1"), {"case:CASE-1"}, set()),
+    (View(expanded=("state:DE",), period="2020-Q4", links=("moved",)), {"state:DE"}, set()),
+    (View(expanded=("agency:DE-POL",), period="2020-Q1", links=("exchange",)), {"agency:DE-POL", "offender:O-A"},
+     {("agency:DE-POL", "offender:O-A")}),
+])
+def test_the_period_keeps_only_links_dated_in_it(explore_store: Store, view: View, nodes: set, edges: set) -> None:
+    canvas = explore.build(explore_store, view)
+    assert set(canvas.graph) == nodes
+    assert {tuple(sorted(e)) for e in canvas.graph.edges} == edges
+
+
+def test_span_covers_convictions_arrivals_and_exchanges(explore_store: Store) -> None:
+    assert explore.span(explore_store) == ("2020-01-01", "2021-01-01")
+
+
 def test_connect_draws_the_paths(explore_store: Store) -> None:
     canvas = explore.build(explore_store, View(connect=("O-A", "O-C")))
     assert canvas.paths == [["O-A", "O-B", "O-C"]]
@@ -185,10 +214,15 @@ def test_every_value_is_escaped(tmp_path_factory: pytest.TempPathFactory, explor
 @pytest.mark.parametrize("view", [
     View(), CASE_1, CASE_1.pin("state:DE").hide("offender:O-A"), View(connect=("O-A", "O-C"), selected="case:CASE-1"),
     replace(CASE_1, links=("moved", "located"), kinds=("state", "agency")).remove("offender:O-B"),
-    replace(CASE_1, links=()),
+    replace(CASE_1, links=()), replace(CASE_1, period="2021-Q1"), View(period="2020-03"),
 ])
 def test_view_survives_the_url(view: View) -> None:
     assert View.from_params(view.params()) == view
+
+
+@pytest.mark.parametrize("text", ["2021-Q5", "2021-13", "all", "<script>"])
+def test_a_period_the_url_cannot_hold_is_the_whole_span(text: str) -> None:
+    assert View.from_params({"period": text}).period is None
 
 
 # --- the page -----------------------------------------------------------------------
@@ -251,6 +285,21 @@ def test_page_search_expand_hide_remove_keep_the_url(explore_store: Store) -> No
     again = _page(view.params())
     assert_clean(again)
     assert _drawn(again) == _drawn(at)
+
+
+def test_page_period_control_filters_the_canvas_and_keeps_the_url(explore_store: Store) -> None:
+    at = _page({"x": "offender:O-A", "period": "2021-Q1"})
+    assert_clean(at)
+    assert at.select_slider(key="explore_period").value == "2021-Q1"
+    assert _drawn(at) == {"offender:O-A", "state:DE", "state:RO"}
+    at.select_slider(key="explore_period").set_value("2020-Q1").run()
+    assert_clean(at)
+    assert _drawn(at) == {"offender:O-A", "case:CASE-1", "state:RO", "agency:DE-POL", "agency:RO-POL"}
+    assert at.session_state["explore_view"].params() == {"x": "offender:O-A", "period": "2020-Q1",
+                                                         "sel": "offender:O-A"}
+    at.select_slider(key="explore_period").set_value("all").run()
+    assert "period" not in at.session_state["explore_view"].params()
+    assert "state:DE" in _drawn(at) and "case:CASE-1" in _drawn(at)
 
 
 def test_page_audits_the_view_with_keyed_hashes(explore_store: Store) -> None:

@@ -2,7 +2,9 @@
 
 A view is a recipe (`View`): the search text and kinds, the nodes expanded (in
 order) and through which kinds of link, the nodes pinned, hidden or removed,
-two offenders to connect (SPEC §9) and the node selected. The canvas is made
+two offenders to connect (SPEC §9), the node selected and the period (a month
+or quarter: only links dated in it, a conviction, an arrival or an exchange
+sent, are followed). The canvas is made
 from the recipe on every run (`build`), so the page keeps it in
 `st.session_state` as the recipe alone, and a URL holding it (`View.params`)
 opens the same view for a colleague with the same rights: every read is scoped
@@ -22,10 +24,12 @@ from typing import Any
 import networkx as nx
 
 from ..analysis import connections
+from ..days import to_day
 from ..errors import AccessDenied, SomecGraphError
 from ..store import Store
 from ..vocab import RISK_LEVELS
 from .network import network_html, packed_layout
+from .periods import Period, parse
 from .style import KIND_COLORS, KIND_SHAPES
 
 KINDS = ("offender", "agency", "state", "case")
@@ -91,6 +95,7 @@ class View:
     removed: tuple[str, ...] = ()
     connect: tuple[str, str] | None = None
     selected: str | None = None
+    period: str | None = None  # a Period label, "2021-Q1" or "2021-03"; None for the whole span
 
     def params(self) -> dict[str, str]:
         """The URL query parameters of this view (defaults left out).
@@ -103,7 +108,7 @@ class View:
              "links": "" if self.links == tuple(LINKS) else ",".join(self.links) or NO_LINKS,
              "pin": ",".join(self.pinned), "hide": ",".join(self.hidden), "rm": ",".join(self.removed),
              "a": self.connect[0] if self.connect else "", "b": self.connect[1] if self.connect else "",
-             "sel": self.selected or ""}
+             "sel": self.selected or "", "period": self.period or ""}
         return {k: v for k, v in p.items() if v}
 
     @classmethod
@@ -113,7 +118,7 @@ class View:
         >>> View.from_params({"q": "RO", "x": "state:RO,bogus", "links": "moved,bogus", "a": "OFF-1", "b": "OFF-2"})
         ... # doctest: +NORMALIZE_WHITESPACE
         View(query='RO', kinds=('offender', 'agency', 'state', 'case'), expanded=('state:RO',), links=('moved',),
-             pinned=(), hidden=(), removed=(), connect=('OFF-1', 'OFF-2'), selected=None)
+             pinned=(), hidden=(), removed=(), connect=('OFF-1', 'OFF-2'), selected=None, period=None)
         """
         kinds = tuple(k for k in _items(params.get("kinds")) if k in KINDS) or KINDS
         links = () if params.get("links") == NO_LINKS else \
@@ -122,7 +127,8 @@ class View:
         return cls(query=params.get("q") or "", kinds=kinds, expanded=_nodes(params.get("x")), links=links,
                    pinned=_nodes(params.get("pin")), hidden=_nodes(params.get("hide")),
                    removed=_nodes(params.get("rm")), connect=(a, b) if a and b else None,
-                   selected=(_nodes(params.get("sel")) or (None,))[0])
+                   selected=(_nodes(params.get("sel")) or (None,))[0],
+                   period=p.label if (p := parse(params.get("period"))) else None)
 
     # changes, each returning the new view
     def expand(self, nid: str) -> View:
@@ -179,6 +185,15 @@ def search(store: Store, text: str, kinds: tuple[str, ...] = KINDS,
             for r in store.run(_SEARCH[kind], {"text": needle, "limit": limit})]
 
 
+def span(store: Store) -> tuple[str, str] | None:
+    """The first and last dates (YYYY-MM-DD) of convictions, arrivals and exchanges sent, or None
+    when nothing is dated: the span of the period control."""
+    (row,) = store.run("explore/span")
+    firsts = [str(v)[:10] for k, v in row.items() if k.startswith("first") and v]
+    lasts = [str(v)[:10] for k, v in row.items() if k.startswith("last") and v]
+    return (min(firsts), max(lasts)) if firsts and lasts else None
+
+
 @dataclass
 class Detail:
     """One node: its attributes, and its neighbours per kind of link (with the totals when cut to PER_LINK)."""
@@ -195,11 +210,14 @@ _TARGET = {"offender": {"case": "case", "moved": "state", "national": "state", "
            "agency": {"located": "state", "exchange": "offender"}}
 
 
-def detail(store: Store, nid: str) -> Detail | None:
-    """The node `nid` with its neighbours, or None when it does not exist or is out of the user's scope."""
+def detail(store: Store, nid: str, period: Period | None = None) -> Detail | None:
+    """The node `nid` with its neighbours (through links dated in `period`, when given), or None when
+    it does not exist or is out of the user's scope."""
     store.user.require_detail("The Explore view")
     kind, key = split_id(nid)
-    rows = store.run(f"explore/{kind}", {"key": key, "limit": PER_LINK})
+    days = {"from_day": to_day(period.date_from), "to_day": to_day(period.date_to)} if period else \
+        {"from_day": None, "to_day": None}
+    rows = store.run(f"explore/{kind}", {"key": key, "limit": PER_LINK, **days})
     if not rows:
         return None
     row = rows[0]
@@ -235,10 +253,11 @@ def build(store: Store, view: View, *, limit: int = MAX_NODES) -> Canvas:
     notes: list[str] = []
     details: dict[str, Detail] = {}
     removed = set(view.removed)
+    period = parse(view.period)
 
     def look(nid: str) -> Detail | None:
         if nid not in details:
-            found = detail(store, nid)
+            found = detail(store, nid, period)
             if found is None:
                 return None
             details[nid] = found
@@ -295,6 +314,8 @@ def build(store: Store, view: View, *, limit: int = MAX_NODES) -> Canvas:
         else:
             if not by_path:
                 notes.append(f"No path between {a} and {b} within {connections.MAX_HOPS} links.")
+        if period and by_path:
+            notes.append(f"The paths between {a} and {b} run over cases of any date, not only {period.label}.")
         for steps in by_path.values():
             paths.append([o for o, _ in steps])
             for (o, case), (nxt, _) in zip(steps, steps[1:]):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import pandas as pd
@@ -83,3 +84,19 @@ def stays_in(journey: pd.DataFrame, period: Period) -> set[str]:
     end = start + pd.to_timedelta(stayed.fillna(365_000), unit="D")
     overlaps = (start <= pd.Timestamp(period.date_to)) & (end >= pd.Timestamp(period.date_from))
     return set(journey.loc[overlaps, "movement_id"])
+
+
+def parse(label: str | None) -> Period | None:
+    """The period a label names ("2021-03" or "2021-Q1"), or None for anything else (an edited URL).
+
+    >>> parse("2021-Q1")
+    Period(label='2021-Q1', date_from='2021-01-01', date_to='2021-03-31')
+    >>> parse("2021-02").date_to, parse("all"), parse("2021-13")
+    ('2021-02-28', None, None)
+    """
+    match = re.fullmatch(r"(\d{4})-(?:Q([1-4])|(0[1-9]|1[0-2]))", label or "")
+    if not match:
+        return None
+    year, quarter, month = match.groups()
+    first = f"{year}-{int(quarter) * 3 - 2:02d}-01" if quarter else f"{year}-{month}-01"
+    return periods(first, first, "quarter" if quarter else "month")[0]
