@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from somec_graph.app import charts, downloads, maps, network, periods, reads, session, style, timecontrol
+from somec_graph.app import charts, downloads, maps, network, node_click, periods, reads, session, style, timecontrol
 
 st.title("Movement explorer")
 st.caption("Where did this person go, when, and was the receiving state told?")
@@ -110,7 +110,15 @@ if network.too_many_nodes(graph.number_of_nodes()):
     st.warning(f"This offender's network has {graph.number_of_nodes():,} nodes, more than a browser can draw "
                f"smoothly ({style.MAX_NETWORK_NODES}); the tables above list everything in it.")
 else:
-    st.iframe(network.ego_network_html(graph, offender_id), height=640,
-              alt=f"Ego network of {offender_id}")
+    picture, beside = st.columns([3, 2])
+    with picture:
+        clicked = node_click.offender_clicked(network.ego_network_html(graph, offender_id), height=640,
+                                              key="ego_canvas")
+    with beside:
+        if clicked and f"offender:{clicked}" in graph:
+            node_click.offender_box(session.get_store(), clicked, "Movement explorer")
+        else:
+            st.caption("**Click an offender** (the ego or a co-defendant) for their detail, and to expand them on "
+                       "the Explore canvas.")
 
 timecontrol.keep_playing("exp")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from somec_graph.access import disclosure
-from somec_graph.app import charts, details, filters, maps, periods, reads, session, style, timecontrol
+from somec_graph.app import charts, details, filters, maps, node_click, periods, reads, session, style, timecontrol
 
 st.title("Networks")
 st.caption("The state flow network on a map of Europe, and the co-offender network of offenders convicted in "
@@ -129,7 +129,15 @@ else:
     st.caption("Colour = community; ringed and larger = member of a mobile group; orange links = co-defendants "
                "who travelled together" + (f"; grey = no case convicted in {period.label}" if period else "")
                + ". Positions stay fixed while time moves. Hover a node for details.")
-    st.iframe(html, height=700, alt="Co-offender network")
+    picture, beside = st.columns([3, 2])
+    with picture:
+        clicked = node_click.offender_clicked(html, height=700, key="co_canvas")
+    with beside:
+        if clicked and clicked in graph:
+            node_click.offender_box(session.get_store(), clicked, "Networks")
+        else:
+            st.caption("**Click an offender** in the network for their detail, and to expand them on the Explore "
+                       "canvas.")
 
 c1, c2 = st.columns(2)
 with c1:

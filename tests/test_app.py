@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from somec_graph.access import audit
 from somec_graph.app import session
 from somec_graph.resources import SEED_DIR
 from somec_graph.store import Store
@@ -54,6 +55,12 @@ def metric(at: AppTest, label: str) -> str:
 
 def as_number(text: str) -> float:
     return float(re.sub(r"[^\d.]", "", text) or "nan")
+
+
+def pictures(at: AppTest) -> list[str]:
+    """The vis-network pages of the network pictures drawn through the canvas component (so that a click
+    on a node reaches the page)."""
+    return [json.loads(c.proto.json_args)["html"] for c in at.get("component_instance")]
 
 
 def assert_clean(at: AppTest) -> None:
@@ -170,12 +177,34 @@ def test_explorer_shows_journey_tables_map_and_ego_network(seeded: Store) -> Non
     journey = at.dataframe[0].value
     assert len(journey) >= 2 and list(journey.columns[:4]) == ["movement_id", "from_state", "to_state", "arrival_date"]
     assert len(at.get("vega_lite_chart")) == 2  # the timeline and the map
-    frames = at.get("iframe")
+    frames = pictures(at)
     assert len(frames) == 1
-    html = frames[0].proto.srcdoc
+    html = frames[0]
     assert "new vis.Network" in html and "co-defendant" in html and f"offender:{offender}" in html
     assert not re.search(r"(src|href)\s*=\s*[\"']https?:", html)
     assert at.query_params["offender"] in (offender, [offender])  # deep link to this view
+
+
+def _co_defendant(html: str, ego: str) -> str:
+    ids = [n["id"] for n in json.loads(re.search(r"var nodes = (\[.*?\]);\n", html).group(1))]
+    return next(n.partition(":")[2] for n in ids if n.startswith("offender:") and n != f"offender:{ego}")
+
+
+def test_a_click_on_an_ego_network_offender_opens_its_detail_and_the_explore_link(seeded: Store) -> None:
+    offender = co_offender_with_moves(seeded)
+    at = page("explorer").run()
+    at.selectbox(key="explorer_offender").set_value(offender).run()
+    assert not any(s.value.startswith("Offender ") for s in at.subheader)  # nothing clicked yet
+    co = _co_defendant(pictures(at)[0], offender)
+    at.session_state["ego_canvas"] = {"node": f"offender:{co}", "at": 1}  # what a click on the node sends
+    at.run()
+    assert_clean(at)
+    assert f"Offender {co}" in {s.value for s in at.subheader}
+    assert f"offender id,{co}" in texts(at)  # its attributes, in the table beside the picture
+    assert f"(explore?x=offender%3A{co}&sel=offender%3A{co})" in texts(at)
+    at.session_state["ego_canvas"] = {"node": "state:DE", "at": 2}  # not an offender: no detail
+    at.run()
+    assert not any(s.value.startswith("Offender ") for s in at.subheader)
 
 
 def test_explorer_period_control_marks_the_period_and_greys_other_arcs(seeded: Store) -> None:
@@ -208,8 +237,8 @@ def test_networks_draw_state_flow_and_co_offenders(seeded: Store) -> None:
     at = page("networks").run()
     assert_clean(at)
     assert len(at.get("vega_lite_chart")) == 2  # the timeline of the period control and the state flow map
-    frames = at.get("iframe")
-    assert len(frames) == 1 and "Co-offender network" in frames[0].proto.srcdoc
+    frames = pictures(at)
+    assert len(frames) == 1 and "Co-offender network" in frames[0]
     shown = texts(at)
     assert re.search(r"[\d,]+ movements along [\d,]+ corridors between \d+ states", shown)
     assert re.search(r"[\d,]+ offenders share a case with at least one other", shown)
@@ -219,7 +248,7 @@ def test_networks_draw_state_flow_and_co_offenders(seeded: Store) -> None:
 
 
 def _nodes(at: AppTest) -> dict[str, tuple[float, float]]:
-    html = at.get("iframe")[0].proto.srcdoc
+    html = pictures(at)[0]
     return {n["id"]: (n["x"], n["y"]) for n in json.loads(re.search(r"var nodes = (\[.*?\]);\n", html).group(1))}
 
 
@@ -235,7 +264,7 @@ def test_networks_period_control_redraws_every_linked_view_in_place(seeded: Stor
     assert re.fullmatch(r"\d{4}-Q[1-4]", label)
     assert f"State flow in {label}" in {h.value for h in at.header}
     assert _nodes(at) == whole  # the co-offender network is redrawn in place: no node moves
-    html = at.get("iframe")[0].proto.srcdoc
+    html = pictures(at)[0]
     assert f"no case in {label}" in html and "#E6E6E6" in html  # cases of other periods faded
     charts_after = [c.proto.spec for c in at.get("vega_lite_chart")]
     assert charts_after[0] != charts_before[0] and charts_after[1] != charts_before[1]  # timeline and map
@@ -243,6 +272,19 @@ def test_networks_period_control_redraws_every_linked_view_in_place(seeded: Stor
     assert at.select_slider(key="net_period").value != label and _nodes(at) == whole
     at.radio(key="net_step").set_value("month").run()
     assert_clean(at)
+
+
+def test_a_click_on_a_co_offender_opens_its_detail_and_the_explore_link(seeded: Store) -> None:
+    at = page("networks").run()
+    offender = sorted(_nodes(at))[0]
+    at.session_state["co_canvas"] = {"node": offender, "at": 1}  # what a click on the node sends
+    at.run()
+    assert_clean(at)
+    assert f"Offender {offender}" in {s.value for s in at.subheader}
+    assert f"(explore?x=offender%3A{offender}&sel=offender%3A{offender})" in texts(at)
+    entry = audit.show(seeded.settings.data_dir, action="view").iloc[-1]
+    assert json.loads(entry["params"]) == {"page": "Networks", "clicked_offender": audit.offender_key(
+        seeded.settings.data_dir, offender)}  # who looked at whom, as a keyed hash
 
 
 def test_overview_state_profile_opens_for_a_chosen_state(seeded: Store) -> None:
@@ -262,9 +304,9 @@ def test_networks_offer_filters_instead_of_drawing_too_many_nodes(seeded: Store)
     at.run()
     assert_clean(at)
     # over the cap: whole communities, largest first, up to the cap, and a clear "showing N of M"
-    frames = at.get("iframe")
+    frames = pictures(at)
     assert len(frames) == 1
-    nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", frames[0].proto.srcdoc).group(1))
+    nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", frames[0]).group(1))
     assert 0 < len(nodes) <= 20
     assert any(re.search(rf"Showing {len(nodes)} of [\d,]+ offenders .* Filter to see more", w.value)
                for w in at.warning)

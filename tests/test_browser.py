@@ -167,9 +167,12 @@ class Visit:
         self.page.wait_for_function(
             "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=RENDER_TIMEOUT_MS)
 
-    def network_ready(self, index: int = 0) -> Any:
-        """Wait for the vis-network inside the page's index-th iframe to have drawn its canvas."""
+    def network_ready(self, index: int = 0, *, nested: bool = False) -> Any:
+        """Wait for the vis-network inside the page's index-th iframe to have drawn its canvas; `nested`
+        when it is drawn through the canvas component (app/canvas.py), one frame deeper."""
         frame = self.page.frame_locator("iframe").nth(index)
+        if nested:
+            frame = frame.frame_locator("iframe")
         frame.locator("#net canvas").wait_for(state="visible", timeout=RENDER_TIMEOUT_MS)
         frame.locator('body[data-ready="1"]').wait_for(state="attached", timeout=RENDER_TIMEOUT_MS)
         return frame
@@ -245,12 +248,12 @@ def _charts(v: Visit, count: int) -> None:
 
 def _explorer(v: Visit) -> None:
     _charts(v, 2)  # the journey's timeline and its map
-    v.network_ready(0)
+    v.network_ready(0, nested=True)
 
 
 def _networks(v: Visit) -> None:
     _charts(v, 1)  # the state flow map
-    v.network_ready(0)
+    v.network_ready(0, nested=True)
 
 
 def _console(v: Visit) -> None:
@@ -334,7 +337,7 @@ def test_markup_in_the_data_renders_as_text(visit: Visit, session_store: Store, 
 
     visit.open("movement_explorer?offender=OFF-EVIL")
     visit.page.get_by_text("OFF-EVIL").first.wait_for(timeout=RENDER_TIMEOUT_MS)
-    frame = visit.network_ready(0)
+    frame = visit.network_ready(0, nested=True)
     visit.settle()
     # Hover the agency whose name is markup: its tooltip must show the markup as text.
     iframe = visit.page.locator("iframe").first
@@ -440,7 +443,7 @@ def test_an_analyst_records_a_case_that_survives_a_reload(visit: Visit, with_use
 
 
 def _positions(v: Visit) -> dict[str, Any]:
-    frame = v.network_ready(0)
+    frame = v.network_ready(0, nested=True)
     return frame.locator("body").evaluate("() => window.somecNetwork.getPositions()")
 
 

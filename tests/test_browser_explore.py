@@ -9,6 +9,7 @@ OFF-001267, OFF-001456 and OFF-001684; OFF-000240 and OFF-001992 are two links a
 from __future__ import annotations
 
 import csv
+import re
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
@@ -94,3 +95,25 @@ def test_search_click_expand_connect_and_share(visit: Visit, browser: Any, app_u
         other.check_clean()
     finally:
         other.close()
+
+
+def test_a_click_on_a_co_offender_opens_its_detail_and_explore(visit: Visit) -> None:  # noqa: F811
+    visit.open("networks")
+    visit.settle()
+    canvas = _canvas(visit)
+    ids = _node_ids(canvas)
+    _click_node(canvas, sorted(ids)[0])
+    heading = visit.page.get_by_role("heading", name=re.compile(r"^Offender OFF-"))
+    heading.wait_for(timeout=RENDER_TIMEOUT_MS)
+    offender = heading.inner_text().split()[-1]
+    assert offender in ids  # the node under the pointer (with hundreds drawn, maybe a neighbour of the one aimed at)
+    link = visit.page.get_by_role("link", name="Expand on the Explore canvas")
+    href = link.get_attribute("href") or ""
+    assert href.endswith(f"explore?x=offender%3A{offender}&sel=offender%3A{offender}"), href
+    visit.screenshot("3-networks-clicked-offender")
+    visit.check_clean()
+    visit.open(href.rpartition("/")[2])  # where the link leads: the offender expanded on the Explore canvas
+    visit.settle()
+    on_canvas = _node_ids(_canvas(visit))
+    assert f"offender:{offender}" in on_canvas and len(on_canvas) > 1
+    visit.check_clean()
