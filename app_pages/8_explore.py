@@ -8,7 +8,8 @@ from somec_graph.app import canvas as canvas_component
 from somec_graph.app import explore, periods, session, timecontrol
 
 st.title("Explore")
-st.caption("Search offenders (by id, nationality or risk level), agencies, states and cases; put them on the "
+st.caption("Search offenders (by id, nationality or risk level), agencies, states, cases and movements (by id, "
+           "from or to state, or arrival date); put them on the "
            "canvas, select one to see its detail and expand its neighbours, and connect two offenders through "
            "the cases they share (SPEC §9). The address of this page holds the view: share it with a colleague "
            "who has the same rights.")
@@ -41,7 +42,7 @@ def change(new: explore.View) -> None:
 with st.form("explore_search"):
     c1, c2 = st.columns([3, 2])
     query = c1.text_input("Search", value=view.query, key="explore_q",
-                          placeholder="OFF-000240, RO, very high, DE-POL, CASE-00174 ...")
+                          placeholder="OFF-000240, RO, very high, DE-POL, CASE-00174, 2021-03 ...")
     kinds = c2.multiselect("Kinds", explore.KINDS, default=list(view.kinds), key="explore_kinds")
     if st.form_submit_button("Search"):
         change(replace(view, query=query.strip(), kinds=tuple(k for k in explore.KINDS if k in kinds)

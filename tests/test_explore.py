@@ -78,6 +78,12 @@ def explore_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory
     ("  ", explore.KINDS, None, []),
     ("ro", ("offender",), ANALYST_FR, []),                              # out of scope
     ("O-", ("offender", "case"), ANALYST_FR, ["offender:O-D"]),
+    ("pl", ("movement",), None, ["movement:M-2"]),                      # from state
+    ("de", ("movement",), None, ["movement:M-1", "movement:M-2", "movement:M-3"]),  # to DE, or from DE
+    ("2021-01", ("movement",), None, ["movement:M-1", "movement:M-2", "movement:M-3"]),  # arrival date
+    ("2021-02", ("movement",), None, []),
+    ("m-3", ("movement",), None, ["movement:M-3"]),                     # id
+    ("de", ("movement",), ANALYST_FR, ["movement:M-3"]),
 ])
 def test_search(explore_store: Store, text: str, kinds: tuple, user: User | None, expected: list[str]) -> None:
     store = explore_store if user is None else explore_store.as_user(user)
@@ -94,6 +100,8 @@ def test_search(explore_store: Store, text: str, kinds: tuple, user: User | None
                                         "national": ["offender:O-D"]}),
     ("agency:DE-POL", None, {"agency_id": "DE-POL", "name": "DE police", "state": "DE", "kind": "police"},
      {"located": ["state:DE"], "exchange": ["offender:O-A"]}),
+    ("movement:M-1", None, {"movement_id": "M-1", "offender_id": "O-A", "from_state": "RO", "to_state": "DE",
+                            "arrival_date": "2021-01-01"}, {"made": ["offender:O-A"], "route": ["state:DE", "state:RO"]}),
     ("state:DE", ANALYST_FR, {"code": "DE"}, {"located": ["agency:DE-POL"], "moved": [],
                                               "national": ["offender:O-D"]}),
 ])
@@ -105,7 +113,7 @@ def test_detail(explore_store: Store, nid: str, user: User | None, attrs: dict, 
     assert d.neighbours == neighbours
 
 
-@pytest.mark.parametrize("nid, user", [("offender:O-NOPE", None), ("case:CASE-9", None),
+@pytest.mark.parametrize("nid, user", [("offender:O-NOPE", None), ("case:CASE-9", None), ("movement:M-1", ANALYST_FR),
                                        ("offender:O-A", ANALYST_FR), ("case:CASE-1", ANALYST_FR)])
 def test_detail_of_what_one_may_not_see_is_none(explore_store: Store, nid: str, user: User | None) -> None:
     store = explore_store if user is None else explore_store.as_user(user)
@@ -140,8 +148,8 @@ CASE_1 = View(query="CASE-1", kinds=("case",), expanded=("case:CASE-1", "offende
     (View(connect=("O-A", "O-D")), 300, set(), set(), ["No path between O-A and O-D within 6 links."]),
     (View(query="ro", kinds=("offender",), connect=("O-A", "O-NOPE")), 300, {"offender:O-A", "offender:O-B"}, set(),
      ["No offender 'O-NOPE' in the graph; offender ids look like the offender_id column of offenders.csv."]),
-    (View(query="zzz"), 300, set(), set(), ["Nothing matches 'zzz'; search by id, nationality, risk level or "
-                                            "state code."]),
+    (View(query="zzz"), 300, set(), set(), ["Nothing matches 'zzz'; search by id, nationality, risk level, "
+                                            "state code or arrival date."]),
     (View(query="ro", kinds=("offender",), pinned=("state:PL",)), 300,
      {"state:PL", "offender:O-A", "offender:O-B"}, set(), []),
 ])
@@ -170,11 +178,18 @@ O_A = View(expanded=("offender:O-A",))
     (View(expanded=("state:DE",), period="2020-Q4", links=("moved",)), {"state:DE"}, set()),
     (View(expanded=("agency:DE-POL",), period="2020-Q1", links=("exchange",)), {"agency:DE-POL", "offender:O-A"},
      {("agency:DE-POL", "offender:O-A")}),
+    (View(expanded=("movement:M-1",)), {"movement:M-1", "offender:O-A", "state:DE", "state:RO"},
+     {("movement:M-1", "offender:O-A"), ("movement:M-1", "state:DE"), ("movement:M-1", "state:RO")}),
+    (View(expanded=("movement:M-1",), period="2020-Q1"), {"movement:M-1"}, set()),
 ])
 def test_the_period_keeps_only_links_dated_in_it(explore_store: Store, view: View, nodes: set, edges: set) -> None:
     canvas = explore.build(explore_store, view)
     assert set(canvas.graph) == nodes
     assert {tuple(sorted(e)) for e in canvas.graph.edges} == edges
+
+
+def test_search_labels_a_movement_with_its_route_and_date(explore_store: Store) -> None:
+    assert explore.search(explore_store, "M-1", ("movement",)) == [("movement:M-1", "M-1 RO>DE 2021-01-01")]
 
 
 def test_span_covers_convictions_arrivals_and_exchanges(explore_store: Store) -> None:

@@ -12,7 +12,7 @@ by the store's user. The canvas holds at most `limit` nodes (300) and says so
 when a step was cut short.
 
 Node ids are ``kind:key``: ``offender:OFF-1``, ``case:CASE-1``, ``state:DE``,
-``agency:DE-POL``.
+``agency:DE-POL``, ``movement:MOV-1``.
 """
 
 from __future__ import annotations
@@ -32,21 +32,23 @@ from .network import network_html, packed_layout
 from .periods import Period, parse
 from .style import KIND_COLORS, KIND_SHAPES
 
-KINDS = ("offender", "agency", "state", "case")
+KINDS = ("offender", "agency", "state", "case", "movement")
 # kinds of link: what each means, and the kinds of node it joins
 LINKS = {"case": "convicted in the case", "moved": "arrived in the state", "national": "national of the state",
          "exchange": "an exchange about the offender, sent or received by the agency",
-         "located": "agency located in the state"}
+         "located": "agency located in the state", "made": "the offender's movement",
+         "route": "the movement's from or to state"}
 MAX_NODES = 300
 PER_LINK = 25      # neighbours one expansion adds per kind of link (a state has hundreds of arrivals)
 SEARCH_LIMIT = 25  # results per kind of node
 PATH_COLOR = "#D55E00"
 NO_LINKS = "none"  # the `links` parameter of a view that follows no link (empty means all)
-_STYLE_KIND = {"offender": "offender", "agency": "agency", "state": "state", "case": "conviction"}
+_STYLE_KIND = {"offender": "offender", "agency": "agency", "state": "state", "case": "conviction",
+               "movement": "movement"}
 _COLOR = {k: KIND_COLORS[s] for k, s in _STYLE_KIND.items()}
 _SHAPE = {k: KIND_SHAPES[s] for k, s in _STYLE_KIND.items()}
 _SEARCH = {"offender": "explore/search_offenders", "agency": "explore/search_agencies",
-           "state": "explore/search_states", "case": "explore/search_cases"}
+           "state": "explore/search_states", "case": "explore/search_cases", "movement": "explore/search_movements"}
 
 
 def node_id(kind: str, key: str) -> str:
@@ -64,7 +66,7 @@ def split_id(nid: str) -> tuple[str, str]:
     kind, sep, key = nid.partition(":")
     if not sep or kind not in KINDS or not key:
         raise SomecGraphError(f"{nid!r} is not a node of the canvas; nodes look like offender:OFF-000001, "
-                              "case:CASE-00001, state:DE or agency:DE-POL.")
+                              "case:CASE-00001, state:DE, agency:DE-POL or movement:MOV-000001.")
     return kind, key
 
 
@@ -117,7 +119,7 @@ class View:
 
         >>> View.from_params({"q": "RO", "x": "state:RO,bogus", "links": "moved,bogus", "a": "OFF-1", "b": "OFF-2"})
         ... # doctest: +NORMALIZE_WHITESPACE
-        View(query='RO', kinds=('offender', 'agency', 'state', 'case'), expanded=('state:RO',), links=('moved',),
+        View(query='RO', kinds=('offender', 'agency', 'state', 'case', 'movement'), expanded=('state:RO',), links=('moved',),
              pinned=(), hidden=(), removed=(), connect=('OFF-1', 'OFF-2'), selected=None, period=None)
         """
         kinds = tuple(k for k in _items(params.get("kinds")) if k in KINDS) or KINDS
@@ -168,7 +170,8 @@ def audit_detail(view: View) -> dict[str, str]:
 def search(store: Store, text: str, kinds: tuple[str, ...] = KINDS,
            limit: int = SEARCH_LIMIT) -> list[tuple[str, str]]:
     """(node id, label) of what matches `text`: ids containing it, or attributes equal to it
-    (an offender's nationality or risk level, an agency's state or kind, a case's convicting state).
+    (an offender's nationality or risk level, an agency's state or kind, a case's convicting state,
+    a movement's from or to state), or, for movements, an arrival date beginning with it (2021-03).
 
     Examples
     --------
@@ -207,7 +210,8 @@ class Detail:
 _TARGET = {"offender": {"case": "case", "moved": "state", "national": "state", "exchange": "agency"},
            "case": {"case": "offender"},
            "state": {"located": "agency", "moved": "offender", "national": "offender"},
-           "agency": {"located": "state", "exchange": "offender"}}
+           "agency": {"located": "state", "exchange": "offender"},
+           "movement": {"made": "offender", "route": "state"}}  # one way: an offender's expansion adds states
 
 
 def detail(store: Store, nid: str, period: Period | None = None) -> Detail | None:
@@ -224,7 +228,7 @@ def detail(store: Store, nid: str, period: Period | None = None) -> Detail | Non
     out = Detail(nid, {k: v for k, v in (row["detail"] or {}).items() if v is not None})
     for link, target in _TARGET[kind].items():
         column = "in_case" if link == "case" else link
-        keys = sorted(str(k) for k in row[column] or [] if k is not None)
+        keys = sorted({str(k) for k in row[column] or [] if k is not None})
         out.neighbours[link] = [node_id(target, k) for k in keys][:PER_LINK]
         out.totals[link] = int(row.get(f"{column}_total") or len(keys))
     return out
@@ -283,7 +287,8 @@ def build(store: Store, view: View, *, limit: int = MAX_NODES) -> Canvas:
         for nid, label in results:
             add(nid, label)
         if not results:
-            notes.append(f"Nothing matches {view.query!r}; search by id, nationality, risk level or state code.")
+            notes.append(f"Nothing matches {view.query!r}; search by id, nationality, risk level, state code or "
+                         "arrival date.")
     for nid in view.expanded:
         d = look(nid)
         if d is None or not add(nid):
