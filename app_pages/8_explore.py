@@ -94,8 +94,9 @@ with left:
     clicked = canvas_component.canvas(explore.canvas_html(canvas, view), height=660, key="explore_canvas")
     if clicked and clicked["at"] != st.session_state.get("explore_clicked_at") and clicked["node"] in canvas.graph:
         st.session_state["explore_clicked_at"] = clicked["at"]
-        st.session_state.pop("explore_node", None)  # the node box follows the click
-        change(replace(view, selected=clicked["node"]))
+        if clicked["node"] != view.selected:  # a rerun for a node already selected would drop a button press
+            st.session_state.pop("explore_node", None)  # the node box follows the click
+            change(replace(view, selected=clicked["node"]))
     st.caption("**Click a node** (or pick it on the right) to see its detail and expand it.")
 with right:
     ids = sorted(canvas.graph)

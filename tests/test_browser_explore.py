@@ -63,6 +63,7 @@ def test_search_click_expand_connect_and_share(visit: Visit, browser: Any, app_u
     _click_node(canvas, f"case:{CASE}")  # a click on the canvas selects the node ...
     _wait_for_url(visit, "sel", f"case:{CASE}")
     visit.settle()
+    _canvas(visit)  # the canvas redrawn for the selection before the next press
     visit.page.get_by_role("button", name="Expand", exact=True).click()  # ... and Expand puts its members around it
     _wait_for_url(visit, "x", f"case:{CASE}")
     visit.settle()
