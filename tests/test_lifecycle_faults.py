@@ -29,6 +29,14 @@ def sets(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
     return big, shrink(big, tmp_path_factory.mktemp("faults") / "small")
 
 
+@pytest.fixture(autouse=True)
+def fixed_heap(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CLIs run here keep the running server: with SOMEC_HEAP=auto a load may restart a server that
+    the session's growing test database has outgrown (store/embedded.make_room), under this test's own
+    connection; that restart is not the fault tested here."""
+    monkeypatch.setenv("SOMEC_HEAP", "1g")
+
+
 def offenders(folder: Path) -> list[str]:
     return [o["offender_id"] for o in read(folder, "offenders")[:6]]
 
