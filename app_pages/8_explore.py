@@ -111,10 +111,8 @@ with right:
     if d is None:
         st.info(f"{pick} is no longer in the data you may see.")
     else:
-        st.dataframe([{"attribute": k.replace("_", " "), "value": ", ".join(map(str, v)) if isinstance(v, list)
-                       else str(v)} for k, v in d.attrs.items()],
-                     hide_index=True, width="stretch")
-        st.caption("Neighbours: " + "; ".join(f"{link} {d.totals.get(link, 0):,}" for link in d.neighbours) + ".")
+        st.dataframe(d.table(), hide_index=True, width="stretch")
+        st.caption(d.neighbour_counts())
     b1, b2, b3, b4 = st.columns(4)
     if b1.button("Expand", key="explore_expand", disabled=pick in view.expanded):
         change(view.expand(pick))

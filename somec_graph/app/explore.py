@@ -205,6 +205,23 @@ class Detail:
     neighbours: dict[str, list[str]] = field(default_factory=dict)
     totals: dict[str, int] = field(default_factory=dict)
 
+    def table(self) -> list[dict[str, str]]:
+        """The attributes as rows for a table beside the picture.
+
+        >>> Detail("case:C-1", {"case_id": "C-1", "states": ["DE", "RO"]}).table()
+        [{'attribute': 'case id', 'value': 'C-1'}, {'attribute': 'states', 'value': 'DE, RO'}]
+        """
+        return [{"attribute": k.replace("_", " "), "value": ", ".join(map(str, v)) if isinstance(v, list) else str(v)}
+                for k, v in self.attrs.items()]
+
+    def neighbour_counts(self) -> str:
+        """One line: how many neighbours each kind of link has.
+
+        >>> Detail("case:C-1", {}, {"case": ["offender:O-1"]}, {"case": 4}).neighbour_counts()
+        'Neighbours: case 4.'
+        """
+        return "Neighbours: " + "; ".join(f"{link} {self.totals.get(link, 0):,}" for link in self.neighbours) + "."
+
 
 # which kind of node each kind of link leads to, from each kind of node
 _TARGET = {"offender": {"case": "case", "moved": "state", "national": "state", "exchange": "agency"},

@@ -50,7 +50,6 @@ def offender_box(store: Store, offender_id: str, page: str) -> None:
         if d is None:
             st.info(f"{offender_id} is no longer in the data you may see.")
             return
-        st.dataframe([{"attribute": k.replace("_", " "), "value": str(v)} for k, v in d.attrs.items()],
-                     hide_index=True, width="stretch")
-        st.caption("Neighbours: " + "; ".join(f"{link} {d.totals.get(link, 0):,}" for link in d.neighbours) + ".")
+        st.dataframe(d.table(), hide_index=True, width="stretch")
+        st.caption(d.neighbour_counts())
         st.markdown(f"[Expand on the Explore canvas]({explore_url(offender_id)})")
