@@ -498,7 +498,7 @@ def restore(file: Path) -> None:
               help="Instead: write OUT as a folder for `neo4j-admin database import full` (see docs/scaling.md).")
 def export(out: Path, fmt: str, states: tuple[str, ...], offenders: tuple[str, ...], neo4j_import: bool) -> None:
     """Export the whole graph or a filtered subgraph."""
-    from .tools.export import export_graph, export_neo4j_import
+    from .export import export_graph, export_neo4j_import
 
     with _store() as store, progress_bars() as progress:
         if neo4j_import:
@@ -626,7 +626,7 @@ def audit_show(user: str | None, since: str | None, action: str | None, offender
 @click.option("--seed", type=int, default=1, show_default=True)
 def synth(out: Path, offenders: int, seed: int) -> None:
     """Write a synthetic data set of the seed data's shape to OUT (deterministic per seed)."""
-    from .tools.synth import generate
+    from .synth import generate
 
     with err.status(f"Generating {offenders} offenders ..."):
         counts = generate(out, offenders, seed)

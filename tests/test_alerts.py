@@ -165,7 +165,7 @@ def test_erasure_leaves_no_trace_in_rules(graph: Store) -> None:
 
 
 def test_exports_with_rules(graph: Store, tmp_path: Path) -> None:
-    from somec_graph.tools import export
+    from somec_graph import export
 
     watch.add_rule(graph, "de-all", "DE")
     alerts.acknowledge(graph)

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from somec_graph.analysis import gaps
 from somec_graph.store import Store, marker
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 OVERVIEW = Path(__file__).resolve().parent.parent / "app_pages" / "1_overview.py"
 TOKEN = "writer-on-another-host"

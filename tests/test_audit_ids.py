@@ -12,7 +12,7 @@ from lifecycle import read
 
 from somec_graph.access import audit
 from somec_graph.store import Store
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 
 @pytest.fixture(scope="module")

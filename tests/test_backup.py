@@ -14,7 +14,7 @@ from lifecycle import answers, read, shrink
 
 from somec_graph.errors import SomecGraphError
 from somec_graph.store import Store, backup, embedded, writer
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 
 @pytest.fixture(autouse=True)

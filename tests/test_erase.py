@@ -15,7 +15,7 @@ from somec_graph.access.roles import User
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.erase import erase_offenders
 from somec_graph.store import Store, cypher, writer
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 
 @pytest.fixture(scope="module")

@@ -29,6 +29,7 @@ import networkx as nx
 import pytest
 from conftest import write_dataset
 
+from somec_graph import export
 from somec_graph.access.roles import User
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.contract import TABLES
@@ -36,7 +37,6 @@ from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.store import Store, cypher
 from somec_graph.store.cypher import CYPHER_DIR
-from somec_graph.tools import export
 
 AGENCIES = [{"agency_id": "DE-POL", "name": "DE Police", "state": "DE", "kind": "police"},
             {"agency_id": "RO-CRA", "name": "RO Criminal Records", "state": "RO", "kind": "criminal_records"},

@@ -19,7 +19,7 @@ from lifecycle import answers, read
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 pytestmark = pytest.mark.slow
 RULES = "ecris-complete,fd947-always,sis-high-risk,ecris-on-arrival"

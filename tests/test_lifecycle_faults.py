@@ -16,7 +16,7 @@ from conftest import REPO, load_folder, run_cli, wipe
 from lifecycle import answers, read, shrink, without
 
 from somec_graph.store import Store
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 pytestmark = pytest.mark.slow
 KILLS = 3

@@ -257,7 +257,7 @@ def test_load_cli_reports_unchanged_rows(store: Store, tmp_path: Path) -> None:
 def test_interrupted_load_can_be_run_again(store: Store, tmp_path: Path) -> None:
     folder = tmp_path / "synth"
     try:
-        from somec_graph.tools.synth import generate
+        from somec_graph.synth import generate
     except ImportError:  # pragma: no cover - the generator is another module's job
         pytest.skip("somec_graph.synth is not available")
     generate(folder, 300, seed=3)

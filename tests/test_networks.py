@@ -31,7 +31,7 @@ from somec_graph.errors import SomecGraphError
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
-from somec_graph.tools.synth import planted
+from somec_graph.synth import planted
 
 AGENCIES = [{"agency_id": f"{s}-{k}", "name": f"{s} {k}", "state": s,
              "kind": {"POL": "police", "CRA": "criminal_records"}[k]}
@@ -269,7 +269,7 @@ def test_ego_network_of_lone_offender_and_unknown(group_store: Store) -> None:
         networks.ego_network(group_store, "NOPE")
 
 
-# --- the structure planted in the seed data (somec_graph.tools.synth.planted) -------------
+# --- the structure planted in the seed data (somec_graph.synth.planted) -------------
 
 def _nmi(a: list, b: list) -> float:
     """Normalised mutual information of two labellings (arithmetic mean of the entropies)."""

@@ -285,7 +285,7 @@ def test_cases_survive_reloads(no_cases: Store, tmp_path: Path) -> None:
 
 
 def test_exports_with_cases(no_cases: Store, tmp_path: Path) -> None:
-    from somec_graph.tools import export
+    from somec_graph import export
 
     cases.record_case(no_cases, "M-01", "requested", mechanism="ECRIS")
     graph = export.export_graph(no_cases, tmp_path / "g.graphml", fmt="graphml")  # cases stay out

@@ -16,7 +16,7 @@ import pytest
 from conftest import REPO, load_folder, run_cli, wipe
 
 from somec_graph.store import Store, marker
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 OFFENDERS = 250
 MATRIX = ("gaps", "matrix", "--format", "csv")

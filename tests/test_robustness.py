@@ -14,7 +14,7 @@ import pytest
 from conftest import NEO4J_TOOL, REPO, run_cli, wipe
 
 from somec_graph.store import Store, embedded
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 pytestmark = pytest.mark.slow
 

@@ -14,7 +14,7 @@ from somec_graph.errors import SomecGraphError
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.store import Store, writer
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 
 @pytest.fixture(scope="module")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from somec_graph.tools.synth import generate, planted
+from somec_graph.synth import generate, planted
 
 REPO = Path(__file__).resolve().parent.parent
 SEED = REPO / "seed_data"

@@ -25,7 +25,7 @@ from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.output import render
 from somec_graph.store import Store
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 EC, FD, SIS, EOA = policy.RULES
 DROPPED = {("FR", "criminal_records"), ("IT", "probation"), ("BG", "police")}

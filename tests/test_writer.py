@@ -17,7 +17,7 @@ from streamlit.testing.v1 import AppTest
 from test_app import PAGES, TIMEOUT
 
 from somec_graph.store import Store, marker, writer
-from somec_graph.tools.synth import generate
+from somec_graph.synth import generate
 
 
 def test_a_second_load_is_refused_and_changes_nothing(store: Store, tmp_path: Path) -> None:

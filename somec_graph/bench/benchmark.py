@@ -48,7 +48,7 @@ from ..ingest.validate import validate
 from ..output import render
 from ..resources import SEED_DIR
 from ..store import Store, embedded, open_store
-from ..tools.synth import generate
+from ..synth import generate
 from .reference import pandas_matrix
 
 SIZES = {"S": 2_000, "M": 20_000, "L": 100_000}

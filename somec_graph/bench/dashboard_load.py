@@ -116,7 +116,7 @@ def main() -> None:
     from ..ingest.load import load_dataset
     from ..ingest.validate import validate
     from ..store import open_store
-    from ..tools.synth import generate
+    from ..synth import generate
 
     with tempfile.TemporaryDirectory() as tmp:
         a, b = Path(tmp) / "a", Path(tmp) / "b"

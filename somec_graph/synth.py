@@ -45,7 +45,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from ..resources import SEED_DIR
+from .resources import SEED_DIR
 
 START = date(2015, 1, 1)
 END = date(2025, 12, 31)

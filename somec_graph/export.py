@@ -39,10 +39,10 @@ from typing import Any, TextIO
 
 import networkx as nx
 
-from ..errors import AccessDenied, SomecGraphError
-from ..ingest.contract import TABLES, TABLES_BY_NAME
-from ..store import Store
-from ..vocab import state_code
+from .errors import AccessDenied, SomecGraphError
+from .ingest.contract import TABLES, TABLES_BY_NAME
+from .store import Store
+from .vocab import state_code
 
 Progress = Callable[[str, int, int], None]  # (step, done, total)
 FORMATS = ("graphml", "gexf", "csv")
