@@ -15,7 +15,7 @@ state = session.require_data()
 queries = console.named_queries()
 if not queries:
     st.info("There are no named queries in cypher/queries/. Add a .cypher file there with a header "
-            "(// name:, // purpose:, // param:, // returns:) and reload this page.")
+            "(// name:, // purpose:, // params:, // returns:) and reload this page.")
     st.stop()
 
 name = st.selectbox("Query", list(queries), key="console_query",

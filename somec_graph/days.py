@@ -8,6 +8,8 @@ from datetime import date, timedelta
 from .errors import SomecGraphError
 
 EPOCH = date(1970, 1, 1)
+# "No day" in the column lists a statement returns (they cannot hold nulls); statements take it as $no_day.
+NO_DAY = -1_000_000_000
 
 
 def day_number(d: date) -> int:

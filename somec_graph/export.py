@@ -32,7 +32,7 @@ import csv
 import json
 import math
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
@@ -41,10 +41,10 @@ import networkx as nx
 
 from .errors import AccessDenied, SomecGraphError
 from .ingest.contract import TABLES, TABLES_BY_NAME
+from .progress import Progress
 from .store import Store
 from .vocab import state_code
 
-Progress = Callable[[str, int, int], None]  # (step, done, total)
 FORMATS = ("graphml", "gexf", "csv")
 PAGE_SIZE = 5000          # nodes per read; their outgoing relationships come in the same step
 SKIPPED_PROPERTIES = ("row_hash",)

@@ -45,6 +45,7 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
+from .ingest.contract import TABLES, TABLES_BY_NAME
 from .resources import SEED_DIR
 
 START = date(2015, 1, 1)
@@ -52,16 +53,11 @@ END = date(2025, 12, 31)
 N_DAYS = (END - START).days + 1
 _ISO = [(START + timedelta(days=d)).isoformat() for d in range(N_DAYS)]
 
-REFERENCE_FILES = ("states.csv", "offence_categories.csv", "mechanisms.csv", "agencies.csv")
-_COLUMNS = {
-    "offenders.csv": ["offender_id", "nationality", "birth_year", "sex", "risk_level"],
-    "convictions.csv": ["conviction_id", "offender_id", "state", "offence_code", "conviction_date",
-                        "case_id", "sentence_months", "supervision_end"],
-    "movements.csv": ["movement_id", "offender_id", "from_state", "to_state", "arrival_date",
-                      "detected_by", "source"],
-    "exchanges.csv": ["exchange_id", "mechanism", "sender", "recipient", "offender_id", "kind",
-                      "sent_date", "received_date", "conviction_id", "movement_id"],
-}
+# The files generated here, their columns in the contract's order (the rows below are built in it);
+# the other files of the contract are copied from the reference folder.
+_GENERATED = ("offenders", "convictions", "movements", "exchanges")
+_COLUMNS = {TABLES_BY_NAME[name].file: TABLES_BY_NAME[name].column_names for name in _GENERATED}
+REFERENCE_FILES = tuple(t.file for t in TABLES if t.name not in _GENERATED)
 _MECHANISMS_USED = {"ECRIS", "SIS", "SIENA", "INTERPOL", "FD947", "SWEDISH", "BILATERAL"}
 
 # Weights: states or codes not listed get the default of the table they feed.

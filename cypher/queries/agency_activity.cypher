@@ -1,8 +1,8 @@
 // name: agency_activity
 // purpose: Exchanges sent (by sent date) and received (by effective date: received, else sent) per agency in a period.
-// param: state string = null - only agencies in this state (ISO alpha-2)
-// param: date_from date = null - start of the period, inclusive
-// param: date_to date = null - end of the period, inclusive
+// params: state string = null - only agencies in this state (ISO alpha-2)
+// params: date_from date = null - start of the period, inclusive
+// params: date_to date = null - end of the period, inclusive
 // access: aggregate - no offender ids; every role may run it
 // cells: sent, received - the columns that count people or movements
 // returns: agency_id, name, state, kind, sent, received

@@ -1,8 +1,8 @@
 // name: arrivals_by_month
 // purpose: Arrivals per month (YYYY-MM), in all states or one receiving state; counted = arrivals of offenders with a qualifying conviction by then (SPEC §4.1).
-// param: state string = null - receiving state (ISO alpha-2); all states when omitted
-// param: date_from date = null - first arrival date, inclusive
-// param: date_to date = null - last arrival date, inclusive
+// params: state string = null - receiving state (ISO alpha-2); all states when omitted
+// params: date_from date = null - first arrival date, inclusive
+// params: date_to date = null - last arrival date, inclusive
 // access: aggregate - no offender ids; every role may run it
 // cells: arrivals - the columns that count people or movements
 // returns: month, arrivals, offenders, counted

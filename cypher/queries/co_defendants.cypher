@@ -1,6 +1,6 @@
 // name: co_defendants
 // purpose: The co-defendants of one offender (convicted in a case with the same case_id), the cases they share and where each arrived last.
-// param: offender_id string - the offender, e.g. OFF-000001
+// params: offender_id string - the offender, e.g. OFF-000001
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: co_defendant_id, nationality, risk_level, cases, latest_state, latest_arrival_date
 MATCH (o:Offender {offender_id: $offender_id})-[:CONVICTED]->(c:Conviction)

@@ -1,7 +1,7 @@
 // name: ecris_delay_by_state
 // purpose: Delay of ECRIS conviction notices per sending state: days from the conviction date to the notice's effective date (received, else sent), over notices that name their conviction.
-// param: date_from date = null - first conviction date, inclusive
-// param: date_to date = null - last conviction date, inclusive
+// params: date_from date = null - first conviction date, inclusive
+// params: date_to date = null - last conviction date, inclusive
 // access: aggregate - no offender ids; every role may run it
 // cells: notices - the columns that count people or movements
 // returns: sending_state, notices, avg_delay_days, min_delay_days, max_delay_days

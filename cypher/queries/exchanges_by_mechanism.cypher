@@ -1,9 +1,9 @@
 // name: exchanges_by_mechanism
 // purpose: Information exchanges per mechanism - all of them, those that inform the recipient (not requests), and the offenders they concern - sent in a period, between given states, about offenders of at least a risk level.
-// param: date_from date = null - first sent date counted (YYYY-MM-DD), empty for no bound
-// param: date_to date = null - last sent date counted (YYYY-MM-DD), empty for no bound
-// param: states strings = null - comma-separated state codes: exchanges sent from or to any of them
-// param: min_risk string = null - minimum risk level of the offender: low, medium, high or very_high
+// params: date_from date = null - first sent date counted (YYYY-MM-DD), empty for no bound
+// params: date_to date = null - last sent date counted (YYYY-MM-DD), empty for no bound
+// params: states strings = null - comma-separated state codes: exchanges sent from or to any of them
+// params: min_risk string = null - minimum risk level of the offender: low, medium, high or very_high
 // access: aggregate - no offender ids; every role may run it
 // cells: offenders - the columns that count people or movements
 // returns: mechanism, name, exchanges, informing, offenders

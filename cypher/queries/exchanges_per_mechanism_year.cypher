@@ -1,6 +1,6 @@
 // name: exchanges_per_mechanism_year
 // purpose: Exchanges per mechanism and year sent: how many, about how many offenders, and the average days in transit (received minus sent, where received is known).
-// param: kind string = null - only exchanges of this kind (conviction_notice, risk_notice, alert, supervision_transfer, request, reply)
+// params: kind string = null - only exchanges of this kind (conviction_notice, risk_notice, alert, supervision_transfer, request, reply)
 // access: aggregate - no offender ids; every role may run it
 // cells: offenders - the columns that count people or movements
 // returns: mechanism, year, exchanges, offenders, avg_transit_days

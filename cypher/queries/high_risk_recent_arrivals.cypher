@@ -1,8 +1,8 @@
 // name: high_risk_recent_arrivals
 // purpose: Arrivals of high-risk offenders in the last days of the data (counted back from the latest arrival), and whether the receiving state has had an information event since their latest qualifying conviction (empty when they had none).
-// param: days int = 90 - how many days back from the latest arrival in the data
-// param: min_risk string = high - lowest risk level shown: low, medium, high or very_high
-// param: state string = null - receiving state (ISO alpha-2); all states when omitted
+// params: days int = 90 - how many days back from the latest arrival in the data
+// params: min_risk string = high - lowest risk level shown: low, medium, high or very_high
+// params: state string = null - receiving state (ISO alpha-2); all states when omitted
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: offender_id, risk_level, nationality, from_state, to_state, arrival_date, receiving_state_informed
 MATCH (latest:Movement)

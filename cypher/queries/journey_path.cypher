@@ -1,6 +1,6 @@
 // name: journey_path
 // purpose: The journey of one offender as one path: the offender, then its movements in arrival order along NEXT (for drawing).
-// param: offender_id string - the offender, e.g. OFF-000001
+// params: offender_id string - the offender, e.g. OFF-000001
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: offender_id, movements, path
 MATCH path = (o:Offender {offender_id: $offender_id})-[:MADE]->(first:Movement)-[:NEXT*0..]->(last:Movement)

@@ -1,6 +1,6 @@
 // name: offender_agencies
 // purpose: The agencies involved with one offender - as sender or recipient of an exchange about them, or as the agency that detected one of their movements - with how often.
-// param: offender_id string - the offender, e.g. OFF-000001
+// params: offender_id string - the offender, e.g. OFF-000001
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: agency_id, name, state, kind, sent, received, detected
 MATCH (o:Offender {offender_id: $offender_id})

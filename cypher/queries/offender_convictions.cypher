@@ -1,6 +1,6 @@
 // name: offender_convictions
 // purpose: One offender's convictions with the offence category and its group, oldest first.
-// param: offender_id string - the offender, e.g. OFF-000001
+// params: offender_id string - the offender, e.g. OFF-000001
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: conviction_id, state, conviction_date, offence_code, offence, group, case_id, sentence_months, supervision_end
 MATCH (o:Offender {offender_id: $offender_id})-[:CONVICTED]->(c:Conviction)

@@ -1,6 +1,6 @@
 // name: offender_exchanges
 // purpose: Every exchange about one offender in date order: mechanism, kind, sending and receiving agency and state, dates, and the conviction or movement it names.
-// param: offender_id string - the offender, e.g. OFF-000001
+// params: offender_id string - the offender, e.g. OFF-000001
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: exchange_id, mechanism, kind, sender, sender_state, recipient, recipient_state, sent_date, received_date, conviction_id, movement_id
 MATCH (e:Exchange)-[:ABOUT]->(o:Offender {offender_id: $offender_id})

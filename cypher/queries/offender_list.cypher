@@ -1,7 +1,7 @@
 // name: offender_list
 // purpose: Offenders whose id starts with a prefix, with nationality, risk level and how many convictions and movements they have.
-// param: prefix string = null - start of the offender id, e.g. OFF-0001; empty for all
-// param: limit int = 100000 - at most this many rows
+// params: prefix string = null - start of the offender id, e.g. OFF-0001; empty for all
+// params: limit int = 100000 - at most this many rows
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: offender_id, nationality, risk_level, birth_year, sex, convictions, movements
 MATCH (o:Offender)

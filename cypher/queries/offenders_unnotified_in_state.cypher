@@ -1,6 +1,6 @@
 // name: offenders_unnotified_in_state
 // purpose: Offenders now in a state (their latest arrival is into it) with a qualifying conviction elsewhere, of whom that state has had no information event since their latest qualifying conviction: no conviction there and no informing exchange (conviction_notice, risk_notice, alert, supervision_transfer, reply) received there on or after it (SPEC §4.1).
-// param: state string - receiving state (ISO alpha-2), e.g. DE
+// params: state string - receiving state (ISO alpha-2), e.g. DE
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: offender_id, nationality, risk_level, arrived_from, arrival_date, latest_qualifying_date, conviction_state
 MATCH (o:Offender)-[:MADE]->(m:Movement)-[:TO]->(:State {code: $state})

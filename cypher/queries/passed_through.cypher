@@ -1,8 +1,8 @@
 // name: passed_through
 // purpose: Offenders who passed through a state: arrived in it and later left it; one row per stay.
-// param: state string - the transit state (ISO alpha-2), e.g. AT
-// param: date_from date = null - first arrival date in the state, inclusive
-// param: date_to date = null - last arrival date in the state, inclusive
+// params: state string - the transit state (ISO alpha-2), e.g. AT
+// params: date_from date = null - first arrival date in the state, inclusive
+// params: date_to date = null - last arrival date in the state, inclusive
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: offender_id, nationality, risk_level, arrived_from, arrival_date, left_to, departure_date, days_stayed
 MATCH (o:Offender)-[:MADE]->(m:Movement)-[:TO]->(:State {code: $state})

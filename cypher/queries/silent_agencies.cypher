@@ -1,8 +1,8 @@
 // name: silent_agencies
 // purpose: Agencies that received no exchange in a period (by effective date: received, else sent), with the last date they ever received one.
-// param: date_from date = null - start of the period, inclusive
-// param: date_to date = null - end of the period, inclusive
-// param: kind string = null - only agencies of this kind (police, probation, criminal_records, ...)
+// params: date_from date = null - start of the period, inclusive
+// params: date_to date = null - end of the period, inclusive
+// params: kind string = null - only agencies of this kind (police, probation, criminal_records, ...)
 // access: aggregate - no offender ids; every role may run it
 // returns: agency_id, name, state, kind, last_received
 MATCH (a:Agency)

@@ -1,6 +1,6 @@
 // name: state_profile
 // purpose: One state at a glance: nationals, arrivals and departures, offenders whose latest arrival is into it, convictions there, its agencies and the exchanges they sent and received.
-// param: state string - the state (ISO alpha-2), e.g. DE
+// params: state string - the state (ISO alpha-2), e.g. DE
 // access: aggregate - no offender ids; every role may run it
 // cells: arrivals, present - the columns that count people or movements
 // returns: state, name, nationals, arrivals, departures, present, convictions, qualifying_convictions, agencies, exchanges_sent, exchanges_received

@@ -1,6 +1,6 @@
 // name: supervision_without_transfer
 // purpose: Movements made while a supervision imposed in another state was running, for which no FD947 supervision transfer to the new state was ever sent (SPEC §4.4).
-// param: state string = null - receiving state (ISO alpha-2); all states when omitted
+// params: state string = null - receiving state (ISO alpha-2); all states when omitted
 // access: offenders - analysts see only offenders in their states ($scope, added by the store); refused to supervisors
 // returns: movement_id, offender_id, conviction_id, supervising_state, to_state, arrival_date, supervision_end
 MATCH (m:Movement)-[s:SUPERVISION]->(c:Conviction)

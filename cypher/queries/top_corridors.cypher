@@ -1,8 +1,8 @@
 // name: top_corridors
 // purpose: The busiest state-to-state corridors in a period: distinct offenders and movements per (from_state, to_state).
-// param: date_from date = null - first arrival date, inclusive
-// param: date_to date = null - last arrival date, inclusive
-// param: limit int = 20 - how many rows
+// params: date_from date = null - first arrival date, inclusive
+// params: date_to date = null - last arrival date, inclusive
+// params: limit int = 20 - how many rows
 // access: aggregate - no offender ids; every role may run it
 // cells: offenders - the columns that count people or movements
 // returns: from_state, to_state, offenders, movements

@@ -1,6 +1,6 @@
 // name: arrivals
-// purpose: gaps/arrivals under the policy what-if (SPEC §7): every counted movement up to as-of as column lists, its aware_day the earliest of the real one and the rules' hypothetical exchanges (-1000000000 when there is none). Keep the hypothetical block identical to whatif/arrival_groups.
-// params: as_of - day number; rules - rule names; notice_days, reply_days - ints; agency_states - states with an agency; sis_min_risk - lowest risk rank of sis-high-risk; scope - the analyst's states or null (added by the store)
+// purpose: gaps/arrivals under the policy what-if (SPEC §7): every counted movement up to as-of as column lists, its aware_day the earliest of the real one and the rules' hypothetical exchanges ($no_day when there is none). Keep the hypothetical block identical to whatif/arrival_groups.
+// params: as_of - day number; no_day - the day number for none (days.NO_DAY); rules - rule names; notice_days, reply_days - ints; agency_states - states with an agency; sis_min_risk - lowest risk rank of sis-high-risk; scope - the analyst's states or null (added by the store)
 // access: offenders - lists offender ids, filtered on $scope
 // returns: movement_id, offender_id, from_state, to_state, arrival_date, arrival_day, conviction_state, aware_day
 MATCH (m:Movement)
@@ -32,4 +32,4 @@ ORDER BY m.movement_id
 RETURN collect(m.movement_id) AS movement_id, collect(m.offender_id) AS offender_id,
   collect(m.from_state) AS from_state, collect(m.to_state) AS to_state,
   collect(m.arrival_date) AS arrival_date, collect(m.arrival_day) AS arrival_day,
-  collect(m.conviction_state) AS conviction_state, collect(coalesce(earliest, -1000000000)) AS aware_day
+  collect(m.conviction_state) AS conviction_state, collect(coalesce(earliest, $no_day)) AS aware_day

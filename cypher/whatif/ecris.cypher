@@ -1,6 +1,6 @@
 // name: ecris
-// purpose: gaps/ecris under the policy what-if (SPEC §7): only ecris-complete adds ECRIS conviction notices, one per counted conviction, sent conviction day + notice_days, when both states have an agency; aware_day is the earliest of it and the real one (-1000000000 when there is none).
-// params: as_of - day number; rules - rule names; notice_days, reply_days - ints; agency_states - states with an agency; sis_min_risk - unused here; scope - the analyst's states or null (added by the store)
+// purpose: gaps/ecris under the policy what-if (SPEC §7): only ecris-complete adds ECRIS conviction notices, one per counted conviction, sent conviction day + notice_days, when both states have an agency; aware_day is the earliest of it and the real one ($no_day when there is none).
+// params: as_of - day number; no_day - the day number for none (days.NO_DAY); rules - rule names; notice_days, reply_days - ints; agency_states - states with an agency; sis_min_risk - unused here; scope - the analyst's states or null (added by the store)
 // access: offenders - lists offender ids, filtered on $scope
 // returns: conviction_id, offender_id, convicting_state, nationality, conviction_day, aware_day
 MATCH (o:Offender)-[:CONVICTED]->(c:Conviction)
@@ -13,4 +13,4 @@ WITH o, c, CASE WHEN hypothetical < c.ecris_aware_day OR c.ecris_aware_day IS NU
 ORDER BY c.conviction_id
 RETURN collect(c.conviction_id) AS conviction_id, collect(o.offender_id) AS offender_id,
   collect(c.state) AS convicting_state, collect(o.nationality) AS nationality,
-  collect(c.conviction_day) AS conviction_day, collect(coalesce(earliest, -1000000000)) AS aware_day
+  collect(c.conviction_day) AS conviction_day, collect(coalesce(earliest, $no_day)) AS aware_day

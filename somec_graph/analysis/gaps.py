@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from statistics import median
 from typing import TYPE_CHECKING, Any
 
-from ..days import to_day, to_iso
+from ..days import NO_DAY, to_day, to_iso
 from ..errors import SomecGraphError
 from ..lazy import lazy_module
 from ..rows import Rows
@@ -31,7 +31,6 @@ if TYPE_CHECKING:
 else:  # imported on first use: `journey` on the command line never needs it
     pd = lazy_module("pandas")
 
-NO_DAY = -1_000_000_000  # "no aware date" in column lists, which cannot hold nulls
 ARRIVAL_COLUMNS = ["movement_id", "offender_id", "from_state", "to_state", "arrival_date", "conviction_state",
                    "status", "lag_days"]
 MATRIX_COLUMNS = ["from_state", "to_state", "movements", *STATUSES, "gap_rate", "median_lag_days"]
@@ -128,7 +127,7 @@ def arrivals_rows(store: Store, *, window_days: int = 30, as_of: str | int | Non
     store.user.require_detail("The arrivals list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
-    cols = store.run(*statement(store, "gaps/arrivals", {"as_of": day}, whatif))[0]
+    cols = store.run(*statement(store, "gaps/arrivals", {"as_of": day, "no_day": NO_DAY}, whatif))[0]
     cols["status"], cols["lag_days"] = _classified(cols, "arrival_day", day, window_days)
     return _listing(cols, ARRIVAL_COLUMNS, ["movement_id"])
 
@@ -145,7 +144,7 @@ def ecris_rows(store: Store, *, window_days: int = 30, as_of: str | int | None =
     store.user.require_detail("The ECRIS list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
-    cols = store.run(*statement(store, "gaps/ecris", {"as_of": day}, whatif))[0]
+    cols = store.run(*statement(store, "gaps/ecris", {"as_of": day, "no_day": NO_DAY}, whatif))[0]
     cols["status"], cols["lag_days"] = _classified(cols, "conviction_day", day, window_days, known=False)
     return _listing(cols, ECRIS_COLUMNS, ["conviction_id"])
 
@@ -162,7 +161,7 @@ def supervision_rows(store: Store, *, window_days: int = 30, as_of: str | int | 
     store.user.require_detail("The supervision list")
     _check_window(window_days)
     day = resolve_as_of(store, as_of)
-    cols = store.run(*statement(store, "gaps/supervision", {"as_of": day}, whatif))[0]
+    cols = store.run(*statement(store, "gaps/supervision", {"as_of": day, "no_day": NO_DAY}, whatif))[0]
     cols["status"], cols["lag_days"] = _classified(cols, "arrival_day", day, window_days)
     return _listing(cols, SUPERVISION_COLUMNS, ["movement_id", "conviction_id"])
 

@@ -17,15 +17,15 @@ SOMEC_BULK_LOAD=off always takes the Cypher path.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..progress import Progress
 from ..store import Store
 from .contract import TABLES, TABLES_BY_NAME, Link, Table
 from .derive import Derived, derive_offender
 
-Progress = Callable[[str, int, int], None]
 NEO4J_BATCH_FACTOR = 4  # rows per Neo4j transaction: 4 x SOMEC_BATCH_SIZE (20,000 by default)
 WIPE_BATCH = 10000
 

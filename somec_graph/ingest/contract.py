@@ -14,14 +14,44 @@ from dataclasses import dataclass
 
 from ..vocab import AGENCY_KINDS, EXCHANGE_KINDS, MOVEMENT_SOURCES, OFFENCE_GROUPS, RISK_LEVELS, SEXES
 
+# The column types, declared once: validate.py has one parser per type (a test checks), and a column
+# of a type not declared here is refused when the contract is built. Type -> what a cell holds.
+COLUMN_TYPES: dict[str, str] = {
+    "text": "any text",
+    "int": "a whole number, 0 or more",
+    "float": "a number (lat within -90..90, other columns within -180..180)",
+    "bool": "true or false",
+    "date": "a date, YYYY-MM-DD",
+    "enum": "one of the column's values",
+    "birth_year": "a plausible year of birth",
+    "state_code": "an ISO 3166-1 alpha-2 state code (the key of states)",
+    "offence_code": "a four-digit ECRIS offence category code (the key of offence_categories)",
+    "state": "a state of states.csv, by its code",
+    "offence": "an offence category of offence_categories.csv, by its code",
+    "ref": "the key of a row of the table the column names",
+}
+# The types whose cells name a row of a fixed table (a `ref` column names its own).
+TYPE_TARGETS = {"state": "states", "offence": "offence_categories"}
+
 
 @dataclass(frozen=True)
 class Column:
     name: str
-    type: str = "text"          # text, int, float, bool, date, enum, state, offence, ref
+    type: str = "text"          # a key of COLUMN_TYPES
     required: bool = False
     values: tuple[str, ...] = ()  # allowed values of an enum
     ref: str | None = None        # table whose key a ref column names
+
+    def __post_init__(self) -> None:
+        if self.type not in COLUMN_TYPES:
+            raise ValueError(f"column {self.name}: type {self.type!r} is not declared in COLUMN_TYPES")
+        if (self.type == "ref") != (self.ref is not None) or (self.type == "enum") != bool(self.values):
+            raise ValueError(f"column {self.name}: a ref column names a table and an enum its values, no other")
+
+    @property
+    def target(self) -> str | None:
+        """The table whose key the column's cells name, if any."""
+        return TYPE_TARGETS.get(self.type) or self.ref
 
 
 @dataclass(frozen=True)
@@ -52,6 +82,10 @@ class Table:
         return f"{self.name}.csv"
 
     @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
     def required(self) -> list[str]:
         return [c.name for c in self.columns if c.required]
 
@@ -63,7 +97,7 @@ class Table:
     def target(self, link: Link) -> str:
         """The table whose node a link's column names."""
         column = next(c for c in self.columns if c.name == link.column)
-        return {"state": "states", "offence": "offence_categories"}.get(column.type) or str(column.ref)
+        return str(column.target)
 
 
 def _c(name: str, type: str = "text", required: bool = False, values: tuple[str, ...] = (), ref: str | None = None) -> Column:

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from ..access import audit
+from ..days import NO_DAY
 from ..errors import AccessDenied, SomecGraphError
 from ..store import Store, marker
 
@@ -81,7 +82,7 @@ def erase_offenders(store: Store, offender_ids: list[str], reason: str) -> Erase
         ids = [i for i in ids if i in found]
         if not ids:
             return EraseSummary(0, 0, 0, 0)
-        keys = {kind: store.run(f"derive/offender_{kind}", {"ids": ids})[0]["id"]
+        keys = {kind: store.run(f"derive/offender_{kind}", {"ids": ids, "no_day": NO_DAY})[0]["id"]
                 for kind in ("convictions", "movements", "exchanges")}
         summary = EraseSummary(len(ids), *(len(keys[k]) for k in ("convictions", "movements", "exchanges")))
         audit.record(store.settings.data_dir, store.user.name, store.user.role, ERASE_ACTION,

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
-from ..days import day_number
+from ..days import NO_DAY, day_number
 from ..errors import AccessDenied
+from ..progress import Progress
 from ..store import Store, cypher, marker
 from ..vocab import QUALIFYING_GROUPS, risk_rank
 from . import bulk
@@ -32,10 +32,8 @@ from .derive import FACTS_VERSION, Derived, derive_offender
 from .sync import Removal, apply_removal, plan_removal, require_complete
 from .validate import Dataset
 
-Progress = Callable[[str, int, int], None]  # (step, done, total)
 DERIVE_BATCH = 2000
 READ_BATCH = 20000
-NO_DAY = -1_000_000_000  # stands for a missing day in column lists, which cannot hold nulls
 
 
 @dataclass
@@ -285,7 +283,7 @@ def _derive_inputs(store: Store, ids: list[str]) -> list[dict[str, Any]]:
     offenders = {r["offender_id"]: {**r, "convictions": [], "movements": [], "exchanges": []}
                  for r in _rows(store.run("derive/offenders", {"ids": ids})[0])}
     for kind in ("convictions", "movements", "exchanges"):
-        for row in _rows(store.run(f"derive/offender_{kind}", {"ids": ids})[0]):
+        for row in _rows(store.run(f"derive/offender_{kind}", {"ids": ids, "no_day": NO_DAY})[0]):
             if row.get("supervision_end_day") == NO_DAY:
                 row["supervision_end_day"] = None
             if row.get("conviction_id") == "":

@@ -1,11 +1,12 @@
 """Loads Cypher statements from `cypher/` by name, and parses their headers.
 
-Every file starts with a header of `//` comment lines:
+Every file starts with a header of `//` comment lines, `// KEY: VALUE`, with KEY one of
+HEADER_KEYS (any other is refused, naming the file and line):
 
     // name: counts
     // purpose: One row per node label and relationship type, with its count.
-    // param: state string - receiving state (ISO alpha-2), e.g. DE
-    // param: limit int = 20 - how many rows
+    // params: state string - receiving state (ISO alpha-2), e.g. DE
+    // params: limit int = 20 - how many rows
     // access: aggregate - no offender ids; every role may run it
     // cells: count - the columns that count people or movements (disclosure control)
     // returns: kind, name, count
@@ -15,9 +16,12 @@ Every file starts with a header of `//` comment lines:
 filter on `$scope`, the analyst's jurisdiction, which the store adds). An
 aggregate names in `cells` the columns that count people or movements: a
 supervisor sees a row with any of them under SOMEC_MIN_CELL suppressed.
-`param` lines give NAME TYPE [= DEFAULT] - HELP, with TYPE one of string, int,
-float, date, bool, strings (a comma-separated list). Named analyst queries live
-in `cypher/queries/`; the statements the program itself runs live beside them.
+Named analyst queries live in `cypher/queries/`; their parameters are bound
+from text (CLI, console), so each of their `params` lines declares one:
+NAME TYPE [= DEFAULT] - HELP, with TYPE one of string, int, float, date, bool,
+strings (a comma-separated list), or reads `none`. The statements the program
+itself runs live beside them; the code passes their parameters, and their
+`params` line says in prose what each one holds.
 """
 
 from __future__ import annotations
@@ -95,20 +99,31 @@ class Statement:
         return values
 
 
+HEADER_KEYS = ("name", "purpose", "params", "access", "cells", "returns")
+
+
 def parse(name: str, text: str) -> Statement:
     """Parse a statement's header comment into a Statement."""
     header: dict[str, str] = {}
     params: list[Param] = []
-    for line in text.splitlines():
+    typed = name.startswith("queries/")  # a named query: its params are bound from text
+    for number, line in enumerate(text.splitlines(), 1):
         if not line.startswith("//"):
             break
-        key, _, value = line[2:].strip().partition(":")
+        key, colon, value = line[2:].strip().partition(":")
         value = value.strip()
-        if key == "param":
-            m = _PARAM.match(value)
-            if not m or m["type"] not in PARAM_TYPES:
-                raise QueryError(f"Bad param line in {name}.cypher: {value!r}")
-            params.append(Param(m["name"], m["type"], m["default"], (m["help"] or "").strip()))
+        if not colon or key not in HEADER_KEYS:
+            raise QueryError(f"{name}.cypher, line {number}: {line.strip()!r} is not a header line "
+                             f"'// KEY: VALUE' with KEY one of {', '.join(HEADER_KEYS)}.")
+        if key == "params":
+            if typed and value != "none":
+                m = _PARAM.match(value)
+                if not m or m["type"] not in PARAM_TYPES:
+                    raise QueryError(f"{name}.cypher, line {number}: bad params line {value!r}; it must read "
+                                     f"NAME TYPE [= DEFAULT] - HELP, TYPE one of {', '.join(PARAM_TYPES)}.")
+                params.append(Param(m["name"], m["type"], m["default"], (m["help"] or "").strip()))
+        elif key in header:
+            raise QueryError(f"{name}.cypher, line {number}: a second '{key}' line; only params may repeat.")
         else:
             header[key] = value
     if header.get("name") != name.rsplit("/", 1)[-1]:
