@@ -6,10 +6,10 @@ from datetime import date
 
 import streamlit as st
 
-from somec_graph.access.cases import CLOSE_REASONS
 from somec_graph.access.disclosure import fewer_than, visible
 from somec_graph.app import actions, charts, downloads, maps, reads, session, style, watching
 from somec_graph.vocab import RISK_LEVELS
+from somec_graph.workqueue.cases import CLOSE_REASONS
 
 st.title("Work queue")
 st.caption("Counted arrivals the receiving state has not been told about (or whose window is still open), where "

@@ -18,13 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .access.roles import LOCAL_ADMIN
 from .cli_watch import alerts, report_alerts, watch
 from .config import load_settings
 from .errors import SomecGraphError
 from .lazy import lazy_module
 from .output import FORMATS, render, render_rows
 from .resources import APP_SCRIPT, SEED_DIR
+from .roles import LOCAL_ADMIN
 from .rows import Rows
 from .store import Store, cypher, embedded, open_store
 
@@ -86,7 +86,7 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
 
 def _audit(action: str, params: dict[str, Any], rows: int | None) -> None:
     """Append to the audit log: the command line acts as the local admin."""
-    from .access import audit
+    from . import audit
 
     audit.record(load_settings().data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, action, params, rows)
 
@@ -322,7 +322,7 @@ def report(out: Path, date_from: str | None, date_to: str | None, states: tuple[
 @analysis_options
 def queue(state: str, window_days: int, as_of: str | None, fmt: str) -> None:
     """The work queue of a receiving state: arrivals it was never told of, with the request to make (SPEC §8)."""
-    from .analysis import queue as q
+    from .workqueue import queue as q
 
     with _store() as store:
         rows = q.queue_rows(store, state, window_days=window_days, as_of=as_of)
@@ -531,7 +531,7 @@ def users() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 def users_add(name: str, role: str, states: str | None, password_stdin: bool) -> None:
     """Add a user; the password is asked for (at least 12 characters)."""
-    from .access import audit
+    from . import audit
     from .access import users as u
 
     data_dir = load_settings().data_dir
@@ -555,7 +555,7 @@ def users_list(fmt: str) -> None:
 @click.argument("name")
 def users_remove(name: str) -> None:
     """Remove a user."""
-    from .access import audit
+    from . import audit
     from .access import users as u
 
     data_dir = load_settings().data_dir
@@ -569,7 +569,7 @@ def users_remove(name: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 def users_passwd(name: str, password_stdin: bool) -> None:
     """Set a user's password."""
-    from .access import audit
+    from . import audit
     from .access import users as u
 
     data_dir = load_settings().data_dir
@@ -587,7 +587,7 @@ def audit_group() -> None:
 @click.option("--expected-head", help="A hash printed earlier by `audit head`: also detects a cut-off tail.")
 def audit_verify(expected_head: str | None) -> None:
     """Check the hash chain; name every edited, removed or reordered line."""
-    from .access import audit
+    from . import audit
 
     problems = audit.verify(load_settings().data_dir, expected_head)
     if problems:
@@ -600,7 +600,7 @@ def audit_verify(expected_head: str | None) -> None:
 @audit_group.command("head")
 def audit_head() -> None:
     """Print the latest entry's hash, to write down outside this machine."""
-    from .access import audit
+    from . import audit
 
     click.echo(audit.head(load_settings().data_dir))
 
@@ -613,7 +613,7 @@ def audit_head() -> None:
 @format_option
 def audit_show(user: str | None, since: str | None, action: str | None, offender: str | None, fmt: str) -> None:
     """List audit entries, oldest first."""
-    from .access import audit
+    from . import audit
 
     emit(audit.show(load_settings().data_dir, user=user, since=since, action=action, offender=offender), fmt)
 

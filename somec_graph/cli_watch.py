@@ -1,7 +1,7 @@
 """The `watch` and `alerts` commands (SPEC §10), registered on the main group by `cli.py`, and the
 lines `load` prints at its end: how many alerts each rule has now.
 
-They act for `access.watch.cli_user()`: the user SOMEC_USER names, or the local admin. Self-contained
+They act for `access.users.cli_user()`: the user SOMEC_USER names, or the local admin. Self-contained
 (no import of `cli.py`), so that `python -m somec_graph.cli` never imports it twice.
 """
 
@@ -23,8 +23,8 @@ from .vocab import RISK_LEVELS
 def _store() -> Iterator[Store]:
     """The store as the CLI's user; a refusal (a state outside an analyst's, a supervisor) is audited
     as `denied`, as the dashboard audits its refusals."""
-    from .access import audit
-    from .access.watch import cli_user
+    from . import audit
+    from .access.users import cli_user
 
     settings = load_settings()
     user = cli_user(settings)  # before connecting: an unknown SOMEC_USER is refused at once
@@ -57,7 +57,7 @@ def watch() -> None:
               help="Days after arrival within which a notification counts as on time.")
 def watch_add(name: str, state: str, min_risk: str, statuses: str, window_days: int) -> None:
     """Add the rule NAME (yours: SOMEC_USER's, or the local admin's)."""
-    from .access.watch import add_rule
+    from .workqueue.watch import add_rule
 
     with _store() as store:
         rule = add_rule(store, name, state, min_risk=min_risk, statuses=statuses, window_days=window_days)
@@ -69,7 +69,7 @@ def watch_add(name: str, state: str, min_risk: str, statuses: str, window_days: 
 @_format
 def watch_list(fmt: str) -> None:
     """List your rules (with how many rows each has acknowledged)."""
-    from .access.watch import rule_table, rules
+    from .workqueue.watch import rule_table, rules
 
     with _store() as store:
         click.echo(render(rule_table(rules(store)), fmt), nl=False)
@@ -79,7 +79,7 @@ def watch_list(fmt: str) -> None:
 @click.argument("name")
 def watch_remove(name: str) -> None:
     """Remove your rule NAME and its acknowledgments."""
-    from .access.watch import remove_rule
+    from .workqueue.watch import remove_rule
 
     with _store() as store:
         remove_rule(store, name)
@@ -92,9 +92,9 @@ def watch_remove(name: str) -> None:
 @_format
 def alerts(rule: str | None, ack: bool, fmt: str) -> None:
     """Queue rows new for each of your rules: rule, then the work queue's columns (SPEC §10)."""
-    from .access import audit
-    from .access.watch import rules
-    from .analysis import alerts as a
+    from . import audit
+    from .workqueue import alerts as a
+    from .workqueue.watch import rules
 
     with _store() as store:
         if rule is None and not rules(store):  # an empty table alone would not say why
@@ -111,7 +111,7 @@ def alerts(rule: str | None, ack: bool, fmt: str) -> None:
 def report_alerts() -> None:
     """After a load: one line per rule of every owner with how many alerts it has now (nothing without
     rules). The load has succeeded by then, so a failure here is a warning, not the command's error."""
-    from .analysis import alerts as a
+    from .workqueue import alerts as a
 
     try:
         with open_store(load_settings()) as store:

@@ -10,11 +10,11 @@ from __future__ import annotations
 import pytest
 from conftest import write_dataset
 
-from somec_graph.access.roles import User
 from somec_graph.analysis import gaps, networks, paths
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
+from somec_graph.roles import User
 from somec_graph.store import Store, cypher
 
 ANALYST = User("ana", "analyst", ("LV", "NL"))

@@ -13,17 +13,18 @@ import pytest
 from conftest import run_cli, wipe, write_dataset
 from test_queue import EXPECTED, MOVEMENTS, OFFENDERS, _tables
 
-from somec_graph.access import audit, users, watch
-from somec_graph.access.roles import User
-from somec_graph.analysis import alerts
-from somec_graph.analysis.queue import QUEUE_COLUMNS
+from somec_graph import audit
+from somec_graph.access import users
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.contract import RECORDED_LABELS, RECORDED_LINKS
 from somec_graph.ingest.erase import erase_offenders
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.resources import CYPHER_DIR
+from somec_graph.roles import User
 from somec_graph.store import Store
+from somec_graph.workqueue import alerts, watch
+from somec_graph.workqueue.queue import QUEUE_COLUMNS
 
 ANA = User("ana", "analyst", ("DE",))
 FRA = User("fra", "analyst", ("FR", "IT"))

@@ -14,9 +14,10 @@ from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, assert_clean, texts
 from test_app_login import login, seeded_with_users
 
-from somec_graph.access import audit
-from somec_graph.analysis import queue, whatif
+from somec_graph import audit
+from somec_graph.analysis import whatif
 from somec_graph.store import Store
+from somec_graph.workqueue import queue
 
 WHAT_IF = REPO / "app_pages" / "6_what_if.py"
 WORK_QUEUE = REPO / "app_pages" / "7_work_queue.py"

@@ -17,7 +17,8 @@ from conftest import ensure_seed
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, texts
 
-from somec_graph.access import audit, users
+from somec_graph import audit
+from somec_graph.access import users
 from somec_graph.access.login import SESSION_IDLE_MINUTES
 from somec_graph.analysis import gaps
 from somec_graph.app.session import SESSION_KEY

@@ -10,11 +10,11 @@ import pytest
 from test_app import REPO, assert_clean, texts
 from test_app_login import login, seeded_with_users
 
-from somec_graph.access import audit, watch
-from somec_graph.access.roles import User
-from somec_graph.analysis import alerts
+from somec_graph import audit
 from somec_graph.app.watching import NEW_COLUMN
+from somec_graph.roles import User
 from somec_graph.store import Store
+from somec_graph.workqueue import alerts, watch
 
 WORK_QUEUE = REPO / "app_pages" / "7_work_queue.py"
 WENDY = User("wendy", "analyst", ("DE",))

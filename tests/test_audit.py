@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from somec_graph.access import audit
-from somec_graph.access.audit import GENESIS, AuditError, head, offender_key, record, show, verify
+from somec_graph import audit
+from somec_graph.audit import GENESIS, AuditError, head, offender_key, record, show, verify
 
 
 def _log(tmp_path: Path, n: int = 5) -> list[dict]:

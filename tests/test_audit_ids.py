@@ -10,7 +10,7 @@ import pytest
 from conftest import invoke, load_folder
 from lifecycle import read
 
-from somec_graph.access import audit
+from somec_graph import audit
 from somec_graph.store import Store
 from somec_graph.synth import generate
 

@@ -414,7 +414,7 @@ def test_login_roles_and_jurisdiction_in_the_browser(visit: Visit, with_users: N
 
 def test_an_analyst_records_a_case_that_survives_a_reload(visit: Visit, with_users: None,
                                                           session_store: Store) -> None:
-    from somec_graph.analysis import queue
+    from somec_graph.workqueue import queue
 
     _sign_in(visit, "ana")
     _overview(visit)
@@ -555,7 +555,7 @@ def test_a_supervisor_downloads_the_report_from_the_overview_audited(visit: Visi
                                                                      session_store: Store, tmp_path: Path) -> None:
     """SPEC §11: the Overview's report for its filters, the figures of `somec-graph report` for the
     same period, and the download in the audit log with those filters."""
-    from somec_graph.access import audit
+    from somec_graph import audit
 
     _sign_in(visit, "sue")
     _overview(visit)

@@ -20,12 +20,12 @@ from pathlib import Path
 import pytest
 from conftest import run_cli, wipe, write_dataset
 
-from somec_graph.access import audit
-from somec_graph.access.roles import User
+from somec_graph import audit
 from somec_graph.analysis import connections
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
+from somec_graph.roles import User
 from somec_graph.store import Store
 
 CASES = {"CASE-01": "AB", "CASE-02": "BC", "CASE-03": "AD", "CASE-04": "DC", "CASE-05": "AE", "CASE-06": "EC",

@@ -9,13 +9,13 @@ import pytest
 from conftest import invoke, load_folder, wipe
 from lifecycle import answers, read, without
 
-from somec_graph.access import audit
-from somec_graph.access.cases import record_case
-from somec_graph.access.roles import User
+from somec_graph import audit
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.erase import erase_offenders
+from somec_graph.roles import User
 from somec_graph.store import Store, cypher, writer
 from somec_graph.synth import generate
+from somec_graph.workqueue.cases import record_case
 
 
 @pytest.fixture(scope="module")

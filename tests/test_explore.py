@@ -21,13 +21,13 @@ from conftest import wipe, write_dataset
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, assert_clean
 
-from somec_graph.access import audit
-from somec_graph.access.roles import User
+from somec_graph import audit
 from somec_graph.app import explore, network
 from somec_graph.app.explore import View
 from somec_graph.errors import AccessDenied
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
+from somec_graph.roles import User
 from somec_graph.store import Store
 
 PAGE = REPO / "app_pages" / "8_explore.py"

@@ -30,11 +30,11 @@ import pytest
 from conftest import write_dataset
 
 from somec_graph import export
-from somec_graph.access.roles import User
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.contract import TABLES
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
+from somec_graph.roles import User
 from somec_graph.store import Store, cypher
 from somec_graph.store.cypher import CYPHER_DIR
 

@@ -27,7 +27,7 @@ from datasets import base
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from somec_graph.access import audit
+from somec_graph import audit
 from somec_graph.ingest.contract import TABLES, TABLES_BY_NAME
 from somec_graph.ingest.validate import Dataset, problems_csv, validate
 

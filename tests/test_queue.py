@@ -13,13 +13,14 @@ import pandas as pd
 import pytest
 from conftest import write_dataset
 
-from somec_graph.access import audit, cases
+from somec_graph import audit
 from somec_graph.access.users import User
-from somec_graph.analysis import gaps, queue
+from somec_graph.analysis import gaps
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
+from somec_graph.workqueue import cases, queue
 
 AS_OF = "2021-12-31"
 AGENCIES = [{"agency_id": f"{s}-POL", "name": f"{s} police", "state": s, "kind": "police"}

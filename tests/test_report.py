@@ -21,8 +21,8 @@ from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT
 from test_app_login import seeded_with_users
 
-from somec_graph.access.roles import User
 from somec_graph.app.session import SESSION_KEY
+from somec_graph.roles import User
 from somec_graph.store import Store
 
 SHOTS = REPO / "test-artifacts" / "report"

@@ -9,12 +9,12 @@ from conftest import invoke, load_folder, wipe, write_dataset
 from datasets import base, expected_counts
 from lifecycle import answers, read, shrink, without, write
 
-from somec_graph.access.cases import record_case
 from somec_graph.errors import SomecGraphError
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.store import Store, writer
 from somec_graph.synth import generate
+from somec_graph.workqueue.cases import record_case
 
 
 @pytest.fixture(scope="module")

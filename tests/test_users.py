@@ -11,7 +11,6 @@ from pathlib import Path
 import pytest
 
 from somec_graph.access import login, users
-from somec_graph.access.roles import LOCAL_ADMIN, User
 from somec_graph.access.users import (
     UserError,
     UsersFileError,
@@ -22,6 +21,7 @@ from somec_graph.access.users import (
     set_password,
 )
 from somec_graph.errors import SomecGraphError
+from somec_graph.roles import LOCAL_ADMIN, User
 
 PASSWORD = "a long enough password"
 

@@ -21,7 +21,7 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from .roles import User
+from ..roles import User
 
 
 def applies_to(user: User) -> bool:

@@ -40,9 +40,10 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from ..errors import SomecGraphError
+from ..config import Settings
+from ..errors import ConfigError, SomecGraphError
+from ..roles import LOCAL_ADMIN, ROLES, User
 from ..vocab import is_state_code, state_code
-from .roles import ROLES, User
 
 USERS_FILE = "users.json"
 LOCK_FILE = "users.lock"
@@ -334,3 +335,14 @@ def authenticate(data_dir: Path | str, name: str, password: str) -> User | None:
     if user.role not in ROLES or (user.role == "analyst" and not user.states):
         return None  # a hand-edited entry that no longer makes sense lets nobody in
     return user
+
+
+def cli_user(settings: Settings) -> User:
+    """Whom the CLI's watch and alerts commands act for: SOMEC_USER's configured user, or the local admin."""
+    if not settings.user:
+        return LOCAL_ADMIN
+    entry = next((u for u in list_users(settings.data_dir) if u["name"] == settings.user), None)
+    if entry is None:
+        raise ConfigError(f"SOMEC_USER={settings.user[:64]!r} names no configured user; add it with "
+                          "`somec-graph users add` or unset SOMEC_USER.")
+    return User(entry["name"], str(entry["role"]), tuple(entry["states"]))

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..errors import SomecGraphError
-from ..ingest.derive import FACTS_VERSION
 from ..store import Store
+from ..store.facts import FACTS_VERSION
 from ..vocab import risk_rank
 
 # In the order they are applied (SPEC §7): each sees the hypothetical exchanges of those before it.

@@ -66,7 +66,7 @@ def whatif_yearly(data_key: str, filters: tuple, rules: tuple[str, ...], notice_
 @uncached
 def queue(state: str, window_days: int) -> pd.DataFrame:
     """Not cached: recording a case changes a row's case status without a new data version."""
-    from ..analysis import queue as q
+    from ..workqueue import queue as q
 
     rows = q.queue(get_store(), state, window_days=window_days)
     audit_event("queue", {"state": state}, len(rows))
@@ -76,7 +76,7 @@ def queue(state: str, window_days: int) -> pd.DataFrame:
 @uncached
 def queue_counts() -> pd.DataFrame:
     """Queue rows per state and case status, for supervisors (no ids; small states suppressed)."""
-    from ..analysis import queue as q
+    from ..workqueue import queue as q
 
     return for_viewer(q.counts(get_store()), ["rows"])
 
@@ -89,6 +89,6 @@ def mechanisms(data_key: str) -> list[str]:
 
 def record_case(movement_id: str, status: str, **details: Any) -> dict[str, Any]:
     """Record an analyst's case on a queue row (audited and scope-checked by the library)."""
-    from ..access import cases
+    from ..workqueue import cases
 
     return cases.record_case(get_store(), movement_id, status, **details)

@@ -12,12 +12,12 @@ from typing import Any
 
 import streamlit as st
 
-from ..access import audit
+from .. import audit
 from ..access.login import SESSION_IDLE_MINUTES, LoginThrottle, login_required
-from ..access.roles import LOCAL_ADMIN, User
 from ..access.users import authenticate
 from ..config import load_settings
 from ..errors import AccessDenied, SomecGraphError
+from ..roles import LOCAL_ADMIN, User
 from ..store import Store, marker, open_store
 
 NO_DATA = ("No data loaded yet — load a data set on the Data page or run `somec-graph load seed_data`.")

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from ..access.watch import WatchRule, rules
 from ..errors import SomecGraphError
+from ..workqueue.watch import WatchRule, rules
 from . import style
 from .consistency import cached
 from .session import data_state, get_store
@@ -24,7 +24,7 @@ def _signature(found: list[WatchRule]) -> tuple:
 @cached(st.cache_data(show_spinner=False, max_entries=64))
 def _new_ids(data_key: str, signature: tuple) -> dict[str, list[str]]:
     """The new movement ids of each rule of this user (keyed by the data version and the rules)."""
-    from ..analysis import alerts
+    from ..workqueue import alerts
 
     found = alerts.alerts(get_store())
     return {name: rows["movement_id"].tolist() for name, rows in found.groupby("rule", sort=True)}
@@ -84,7 +84,7 @@ def rules_panel() -> dict[str, list[str]]:
 
 def _acknowledge(name: str, shown: list[str]) -> None:
     """Acknowledge the rows the panel counted, not whatever a load brought since it was drawn."""
-    from ..analysis import alerts
+    from ..workqueue import alerts
 
     try:
         done = alerts.acknowledge(get_store(), name, seen=shown)  # audited by the library, offenders as keyed hashes

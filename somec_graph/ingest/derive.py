@@ -23,9 +23,6 @@ from typing import Any
 from ..vocab import INFORMING_KINDS
 from .whatif_inputs import movement_inputs
 
-# Bumped whenever the facts stored here change: the next load re-derives a graph derived by an earlier version.
-FACTS_VERSION = 2
-
 
 @dataclass
 class Derived:

@@ -25,7 +25,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from ..access import audit
+from .. import audit
 from ..days import NO_DAY
 from ..errors import AccessDenied, SomecGraphError
 from ..store import Store, marker

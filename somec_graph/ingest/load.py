@@ -25,10 +25,11 @@ from ..days import NO_DAY, day_number
 from ..errors import AccessDenied
 from ..progress import Progress
 from ..store import Store, cypher, marker
+from ..store.facts import FACTS_VERSION
 from ..vocab import QUALIFYING_GROUPS, risk_rank
 from . import bulk
 from .contract import TABLES, TABLES_BY_NAME, Table
-from .derive import FACTS_VERSION, Derived, derive_offender
+from .derive import Derived, derive_offender
 from .sync import Removal, apply_removal, plan_removal, require_complete
 from .validate import Dataset
 

@@ -10,11 +10,11 @@ from typing import Any
 import pandas as pd
 
 from ..access.disclosure import suppress, visible
-from ..access.roles import User
 from ..analysis import gaps, whatif
 from ..app.charts import corridor_table
 from ..app.maps import receiving_rates
 from ..days import to_iso
+from ..roles import User
 from ..store import Store
 
 # The report is read by people outside the system: its cells are suppressed as for a supervisor.

@@ -30,9 +30,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from ..access.roles import LOCAL_ADMIN, User
 from ..config import EMBEDDED_DATABASE, Settings
 from ..errors import AccessDenied, SomecGraphError, StoreError
+from ..roles import LOCAL_ADMIN, User
 from . import embedded, writer
 from .driver import open_store
 

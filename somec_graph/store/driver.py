@@ -17,10 +17,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
-from ..access.roles import LOCAL_ADMIN, User
 from ..config import Settings, load_settings
 from ..errors import QueryError, StoreError, StoreUnavailable
 from ..lazy import lazy_module
+from ..roles import LOCAL_ADMIN, User
 from . import cypher, embedded
 from .readonly import check_read_only
 

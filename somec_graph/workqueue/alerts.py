@@ -17,12 +17,12 @@ from datetime import UTC, datetime
 
 import pandas as pd
 
-from ..access import audit
-from ..access.watch import WatchRule, require_watcher, rules
+from .. import audit
 from ..errors import SomecGraphError
 from ..store import Store
 from ..vocab import risk_rank
 from .queue import QUEUE_COLUMNS, queue
+from .watch import WatchRule, require_watcher, rules
 
 ALERT_COLUMNS = ["rule", *QUEUE_COLUMNS]
 

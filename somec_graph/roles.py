@@ -21,7 +21,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..errors import AccessDenied
+from .errors import AccessDenied
 
 ROLES = ("admin", "analyst", "supervisor")
 

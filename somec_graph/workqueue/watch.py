@@ -4,14 +4,14 @@ A rule belongs to one user and names a receiving state, a minimum risk level,
 the §4.1 statuses it watches and a window. It is its own node,
 `(:WatchRule {rule_key})` with `rule_key` = ``owner/name``, never a data-set
 row: loads and syncs leave it alone. Its acknowledgments are links to
-movements (`analysis/alerts.py`), so deleting a movement takes them along.
+movements (`alerts.py`), so deleting a movement takes them along.
 
 Analysts watch only their own states; supervisors, who never see queue rows,
 have no rules; admins watch any state. Adding and removing a rule is audited
 (a rule holds no offender, so nothing needs hashing).
 
-The CLI acts for `cli_user()`: the configured user named by SOMEC_USER, or
-the local admin.
+The CLI acts for `access.users.cli_user()`: the configured user named by
+SOMEC_USER, or the local admin.
 """
 
 from __future__ import annotations
@@ -21,12 +21,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from ..config import Settings
-from ..errors import AccessDenied, ConfigError, SomecGraphError
+from .. import audit
+from ..errors import AccessDenied, SomecGraphError
+from ..roles import User
 from ..store import Store
 from ..vocab import RISK_LEVELS, is_state_code, state_code
-from . import audit
-from .roles import LOCAL_ADMIN, User
 
 WATCHED_STATUSES = ("unnotified", "pending")  # the §8 queue's statuses, in that order
 RULE_COLUMNS = ["rule", "state", "min_risk", "statuses", "window_days", "acknowledged", "created_at"]
@@ -86,19 +85,6 @@ def parse_statuses(raw: str | tuple[str, ...] | list[str] | None) -> tuple[str, 
         raise SomecGraphError(f"A rule watches one or both of the statuses {', '.join(WATCHED_STATUSES)} "
                               f"(comma-separated), not {','.join(wrong) or 'none'!r}.")
     return tuple(s for s in WATCHED_STATUSES if s in items)
-
-
-def cli_user(settings: Settings) -> User:
-    """Whom the CLI's watch and alerts commands act for: SOMEC_USER's configured user, or the local admin."""
-    from .users import list_users
-
-    if not settings.user:
-        return LOCAL_ADMIN
-    entry = next((u for u in list_users(settings.data_dir) if u["name"] == settings.user), None)
-    if entry is None:
-        raise ConfigError(f"SOMEC_USER={settings.user[:64]!r} names no configured user; add it with "
-                          "`somec-graph users add` or unset SOMEC_USER.")
-    return User(entry["name"], str(entry["role"]), tuple(entry["states"]))
 
 
 def add_rule(store: Store, name: str, state: str, *, min_risk: str = "low",

@@ -3,7 +3,7 @@
 For a receiving state, one row per offender whose latest arrival up to as-of
 is a counted movement into it with status `unnotified` or `pending`, with the
 recommended request and the status of its latest recorded case
-(`access/cases.py`). Analysts see the queues of their own states only,
+(`cases.py`). Analysts see the queues of their own states only,
 supervisors only `counts()`.
 """
 
@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..analysis.gaps import resolve_as_of, status
 from ..errors import AccessDenied, SomecGraphError
 from ..lazy import lazy_module
 from ..rows import Rows
 from ..store import Store
 from ..vocab import is_state_code, state_code
-from .gaps import resolve_as_of, status
 
 if TYPE_CHECKING:
     import pandas as pd

@@ -19,10 +19,10 @@ from typing import Any
 
 import pandas as pd
 
+from .. import audit
 from ..days import to_day
 from ..errors import AccessDenied, SomecGraphError
 from ..store import Store
-from . import audit
 
 CASE_STATUSES = ("requested", "closed")
 QUEUE_CASE_STATUSES = ("open", *CASE_STATUSES)  # `open`: nothing recorded yet

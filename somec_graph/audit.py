@@ -52,8 +52,8 @@ from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ..config import load_settings
-from ..errors import SomecGraphError
+from .config import load_settings
+from .errors import SomecGraphError
 
 if TYPE_CHECKING:  # pandas only when show() is called: record() runs on every CLI command
     import pandas as pd
