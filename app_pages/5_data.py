@@ -6,7 +6,8 @@ import streamlit as st
 from somec_graph.app import reads, session, style, uploads
 from somec_graph.errors import SomecGraphError
 from somec_graph.ingest.contract import TABLES
-from somec_graph.ingest.validate import problems_csv, validate
+from somec_graph.ingest.intake import checked
+from somec_graph.ingest.validate import problems_csv
 
 MAX_PROBLEMS_SHOWN = 500
 
@@ -54,7 +55,7 @@ if not check or check["signature"] != signature:
     try:
         with st.spinner("Checking the files ..."):
             notes = uploads.unpack_upload(uploaded, folder)
-            dataset = validate(folder) if any(folder.iterdir()) else None
+            dataset = checked(folder) if any(folder.iterdir()) else None
     except SomecGraphError as exc:
         st.error(str(exc), icon=":material/error:")
         st.stop()
@@ -112,7 +113,7 @@ if st.button("Load into the graph", type="primary", disabled=blocked, icon=":mat
         bar.progress(min(fraction, 1.0), text=f"{step}: {done:,} of {total:,}")
 
     try:
-        summary = uploads.run_load(ds, progress)
+        summary = uploads.run_load(ds, progress, skip_invalid=partial)
     except SomecGraphError as exc:
         bar.empty()
         st.error(f"{exc} If the load had started, load the same data set again to complete it (nothing is counted "

@@ -14,6 +14,9 @@ it as `verify(data_dir, expected_head=...)`, which then reports a log that no
 longer contains that entry. Anyone who can write the file can also rebuild the
 whole chain with fresh hashes; only an externally recorded head catches that.
 
+The product records through `audited()`, which checks each action's parameters against `ACTIONS`
+(one schema per action, whoever records it); `record()` is the log's own append.
+
 An offender id never goes into the log in clear, whoever records the entry:
 `record()` itself replaces it by `offender_key()`, its keyed hash
 (HMAC-SHA256 with a random key kept owner-only in `<data_dir>/audit.key`,
@@ -54,6 +57,7 @@ from typing import TYPE_CHECKING, Any
 
 from .config import load_settings
 from .errors import SomecGraphError
+from .roles import User
 
 if TYPE_CHECKING:  # pandas only when show() is called: record() runs on every CLI command
     import pandas as pd
@@ -73,6 +77,62 @@ _TAIL_CHUNK = 64 * 1024
 
 class AuditError(SomecGraphError):
     """The audit log cannot be written or read, or an argument is unusable."""
+
+
+_ANALYSIS = ("window_days", "as_of", "whatif", "notice_days", "reply_days")
+# Every action the product records, with the names its parameters may have: one schema per action,
+# whoever records it (library, command line, dashboard), so `audit show` reads the same for all.
+ACTIONS: dict[str, frozenset[str]] = {name: frozenset(params) for name, params in {
+    # writes, recorded by the library function that makes them
+    "load": ("folder", "skip_invalid", "sync", "rejected_rows"),
+    "erase": ("offenders", "reason", "convictions", "movements", "exchanges"),
+    "case": ("movement_id", "offender", "status", "mechanism", "requested_date", "reason", "note_chars"),
+    "watch add": ("name", "state", "min_risk", "statuses", "window_days"),
+    "watch remove": ("name",),
+    "alerts ack": ("rule", "offenders"),
+    "users add": ("name", "role", "states"),
+    "users remove": ("name",),
+    "users passwd": ("name",),
+    "backup": ("file",),
+    "restore": ("file",),
+    # reads that list offenders or leave the system, recorded by the front that shows them
+    "query": ("name", "params"),
+    "queue": ("state", "window_days", "as_of"),
+    "journey": ("offender_id", "window_days", "as_of"),
+    "connect": ("offenders", "max_hops", "limit"),
+    "gaps arrivals": _ANALYSIS,
+    "gaps ecris": _ANALYSIS,
+    "gaps supervision": _ANALYSIS,
+    "network offenders": ("groups", "days", "seed"),
+    "alerts": ("rule", "offenders"),
+    "report": ("out", "from", "to", "states"),
+    "export": ("out", "format", "states", "offenders"),
+    "download": ("file", "from", "to", "states", "window_days", "group", "min_risk"),
+    "view": ("page", "offender_id", "query", "offender", "offender_a", "offender_b"),
+    # sessions and refusals
+    "login": (), "login failed": (), "logout": (),
+    "denied": ("reason",),
+}.items()}
+
+
+def audited(data_dir: Path | str, user: User, action: str, params: dict[str, Any] | None = None,
+            rows: int | None = None) -> dict[str, Any]:
+    """Record `action` by `user` (see `record`), its parameters checked against `ACTIONS`: how the product audits.
+
+    >>> import tempfile
+    >>> audited(tempfile.mkdtemp(), User("ana", "analyst", ("DE",)), "journey", {"offender": "OFF-1"})
+    Traceback (most recent call last):
+    ...
+    somec_graph.audit.AuditError: The audit action 'journey' has no parameter 'offender' (it has as_of, ...
+    """
+    schema = ACTIONS.get(action)
+    if schema is None:
+        raise AuditError(f"{action!r} is not an audited action; declare it and its parameters in audit.ACTIONS.")
+    extra = sorted(set(params or {}) - schema)
+    if extra:
+        raise AuditError(f"The audit action {action!r} has no parameter {', '.join(map(repr, extra))} "
+                         f"(it has {', '.join(sorted(schema)) or 'none'}); declare it in audit.ACTIONS.")
+    return record(data_dir, user.name, user.role, action, params, rows)
 
 
 # --- entries ----------------------------------------------------------------

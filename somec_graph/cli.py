@@ -84,11 +84,19 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
         yield progress
 
 
-def _audit(action: str, params: dict[str, Any], rows: int | None) -> None:
-    """Append to the audit log: the command line acts as the local admin."""
+def _audit(action: str, params: dict[str, Any], rows: int | None = None) -> None:
+    """Record a command that lists offenders or writes a file, as the local admin (SOMEC_USER in `cli_watch`).
+    Writes to the data, users and backups are audited by the library functions that make them."""
     from . import audit
 
-    audit.record(load_settings().data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, action, params, rows)
+    audit.audited(load_settings().data_dir, LOCAL_ADMIN, action, params, rows)
+
+
+def _analysis_params(window_days: int, as_of: str | None, whatif: Policy | None) -> dict[str, Any]:
+    """How a gaps listing's audit entry names its options (`audit.ACTIONS`)."""
+    hypothetical = {} if whatif is None else {"whatif": list(whatif.rules), "notice_days": whatif.notice_days,
+                                              "reply_days": whatif.reply_days}
+    return {"window_days": window_days, "as_of": as_of, **hypothetical}
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -113,26 +121,14 @@ def cli(ctx: click.Context, debug: bool) -> None:
 @click.option("--dry-run", is_flag=True, help="Only print what would be created, updated (and deleted) per file.")
 def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | None, sync: bool, dry_run: bool) -> None:
     """Validate the data set in FOLDER (or the shipped seed data, --seed) and load it into the graph."""
-    from .ingest.contract import TABLES
-    from .ingest.load import load_dataset
-    from .ingest.sync import require_complete
-    from .ingest.validate import problems_csv, validate
+    from .ingest.intake import checked, load_checked, refuse_problems
+    from .ingest.validate import problems_csv
 
     if (folder is None) == (not seed):
         raise SomecGraphError("Give either the folder of a data set or --seed (the synthetic seed data), not both.")
     folder = folder or SEED_DIR
-    if not folder.is_dir():
-        raise SomecGraphError(f"{folder} is not a folder; give the folder that holds the data set's CSV files.")
-    if sync:
-        if skip_invalid:  # a rejected row is still in the folder: a sync must neither load nor delete it
-            raise SomecGraphError("--sync makes the graph equal to the folder, so every row must be valid; "
-                                  "it cannot be combined with --skip-invalid.")
-        require_complete(folder)  # before validating: a missing file is refused at once
     with err.status(f"Validating {folder} ..."):
-        ds = validate(folder)
-    if not any((folder / t.file).is_file() for t in TABLES if not t.reference):
-        raise SomecGraphError(f"{folder} holds none of the data set's files "
-                              f"({', '.join(t.file for t in TABLES if not t.reference)}); nothing was loaded.")
+        ds = checked(folder, sync=sync, skip_invalid=skip_invalid)
     for w in ds.warnings:
         err.print(f"warning {w}", markup=False)
     if report or skip_invalid:
@@ -147,23 +143,15 @@ def load(folder: Path | None, seed: bool, skip_invalid: bool, report: Path | Non
             err.print(str(p), markup=False)
         if len(ds.problems) > MAX_PROBLEMS_SHOWN:
             err.print(f"... and {len(ds.problems) - MAX_PROBLEMS_SHOWN} more problems.")
-        if not skip_invalid:
-            where = f" (all listed in {report})" if report else ""
-            raise SomecGraphError(f"{len(ds.problems)} problem(s) in {folder}{where}; nothing was loaded. "
-                                  "Fix them, or load the valid rows with --skip-invalid.")
+        refuse_problems(ds, skip_invalid=skip_invalid, report=report)
         err.print(f"{ds.rejected_rows} row(s) rejected; reasons written to {report}.", markup=False)
-    settings = load_settings()
-    if settings.embedded:  # an auto-sized heap grows for the data before it arrives
-        embedded.make_room(settings, sum(p.stat().st_size for p in folder.glob("*.csv")))
-    with _store() as store, progress_bars() as progress:
-        summary = load_dataset(store, ds, progress, sync=sync, dry_run=dry_run)
+    with progress_bars() as progress:
+        summary = load_checked(load_settings(), ds, progress, skip_invalid=skip_invalid, sync=sync, dry_run=dry_run)
     columns = ["file", "created", "updated", "unchanged", *(["deleted"] if sync else [])]
     if dry_run:
         err.print("Dry run: nothing was written.")
         emit(pd.DataFrame(summary.rows(), columns=columns), "table")
         return
-    _audit("load", {"folder": str(folder.resolve()), "skip_invalid": skip_invalid, "sync": sync},
-           sum(t.created + t.updated + t.deleted for t in summary.tables.values()))
     if summary.resumed:
         err.print("An earlier load had not finished; it has now been completed.")
     emit(pd.DataFrame(summary.rows(), columns=columns), "table")
@@ -192,7 +180,7 @@ def query(name: str | None, params: tuple[str, ...], fmt: str) -> None:
         raw[key.strip()] = value
     with _store() as store:
         rows = store.run_named(statement, raw)
-    _audit("query", {"name": name, **raw}, len(rows))
+    _audit("query", {"name": name, "params": raw}, len(rows))
     columns = list(statement.returns) or (list(rows[0]) if rows else [])
     emit(pd.DataFrame(rows, columns=columns), fmt)
 
@@ -239,7 +227,9 @@ def gaps_arrivals(window_days: int, as_of: str | None, fmt: str, whatif: Policy 
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.arrivals_rows(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
+        rows = g.arrivals_rows(store, window_days=window_days, as_of=as_of, whatif=whatif)
+    _audit("gaps arrivals", _analysis_params(window_days, as_of, whatif), len(rows))
+    emit(rows, fmt)
 
 
 @gaps.command("matrix")
@@ -268,7 +258,9 @@ def gaps_ecris(window_days: int, as_of: str | None, fmt: str, whatif: Policy | N
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.ecris_rows(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
+        rows = g.ecris_rows(store, window_days=window_days, as_of=as_of, whatif=whatif)
+    _audit("gaps ecris", _analysis_params(window_days, as_of, whatif), len(rows))
+    emit(rows, fmt)
 
 
 @gaps.command("supervision")
@@ -279,7 +271,9 @@ def gaps_supervision(window_days: int, as_of: str | None, fmt: str, whatif: Poli
     from .analysis import gaps as g
 
     with _store() as store:
-        emit(g.supervision_rows(store, window_days=window_days, as_of=as_of, whatif=whatif), fmt)
+        rows = g.supervision_rows(store, window_days=window_days, as_of=as_of, whatif=whatif)
+    _audit("gaps supervision", _analysis_params(window_days, as_of, whatif), len(rows))
+    emit(rows, fmt)
 
 
 @cli.command()
@@ -418,10 +412,10 @@ def network_offenders(groups: bool, days: int, seed: int, fmt: str) -> None:
     from .analysis import networks
 
     with _store() as store:
-        if groups:
-            emit(networks.mobile_group_rows(store, days=days), fmt)
-        else:
-            emit(networks.co_offender_rows(networks.co_offenders(store), seed=seed), fmt)
+        rows = (networks.mobile_group_rows(store, days=days) if groups
+                else networks.co_offender_rows(networks.co_offenders(store), seed=seed))
+    _audit("network offenders", {"groups": groups, **({"days": days} if groups else {"seed": seed})}, len(rows))
+    emit(rows, fmt)
 
 
 # --- embedded server --------------------------------------------------------
@@ -467,7 +461,6 @@ def backup(file: Path) -> None:
     from .store.backup import backup as make_backup
 
     size = make_backup(load_settings(), file)
-    _audit("backup", {"file": str(file)}, None)
     click.echo(f"Backup written to {file} ({size:,} bytes).")
 
 
@@ -479,7 +472,6 @@ def restore(file: Path) -> None:
     from .store.backup import restore as restore_backup
 
     restore_backup(load_settings(), file)
-    _audit("restore", {"file": str(file)}, None)
     with _store() as store:
         again = reapply_erasures(store)
     click.echo(f"Restored the embedded database from {file}"
@@ -531,13 +523,9 @@ def users() -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the password from standard input (for scripts).")
 def users_add(name: str, role: str, states: str | None, password_stdin: bool) -> None:
     """Add a user; the password is asked for (at least 12 characters)."""
-    from . import audit
     from .access import users as u
 
-    data_dir = load_settings().data_dir
-    user = u.add_user(data_dir, name, role, _new_password(password_stdin), states)
-    audit.record(data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, "users add", {"name": name, "role": role,
-                                                                          "states": list(user.states)})
+    user = u.add_user(load_settings().data_dir, name, role, _new_password(password_stdin), states)
     click.echo(f"Added {user.role} {user.name}" + (f" for {', '.join(user.states)}." if user.states else "."))
 
 
@@ -555,12 +543,9 @@ def users_list(fmt: str) -> None:
 @click.argument("name")
 def users_remove(name: str) -> None:
     """Remove a user."""
-    from . import audit
     from .access import users as u
 
-    data_dir = load_settings().data_dir
-    u.remove_user(data_dir, name)
-    audit.record(data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, "users remove", {"name": name})
+    u.remove_user(load_settings().data_dir, name)
     click.echo(f"Removed {name}.")
 
 
@@ -569,12 +554,9 @@ def users_remove(name: str) -> None:
 @click.option("--password-stdin", is_flag=True, help="Read the new password from standard input.")
 def users_passwd(name: str, password_stdin: bool) -> None:
     """Set a user's password."""
-    from . import audit
     from .access import users as u
 
-    data_dir = load_settings().data_dir
-    u.set_password(data_dir, name, _new_password(password_stdin))
-    audit.record(data_dir, LOCAL_ADMIN.name, LOCAL_ADMIN.role, "users passwd", {"name": name})
+    u.set_password(load_settings().data_dir, name, _new_password(password_stdin))
     click.echo(f"Password of {name} changed.")
 
 

@@ -32,7 +32,7 @@ def _store() -> Iterator[Store]:
         try:
             yield store
         except AccessDenied as exc:
-            audit.record(settings.data_dir, user.name, user.role, "denied", {"reason": str(exc)})
+            audit.audited(settings.data_dir, user, "denied", {"reason": str(exc)})
             raise
 
 
@@ -103,8 +103,8 @@ def alerts(rule: str | None, ack: bool, fmt: str) -> None:
             rows = a.acknowledge(store, rule)
         else:  # a listing of offenders is a consultation: who looked at whom, as keyed hashes
             rows = a.alerts(store, rule)
-            audit.record(store.settings.data_dir, store.user.name, store.user.role, "alerts",
-                         {"rule": rule, "offenders": sorted(set(rows["offender_id"]))}, rows=len(rows))
+            audit.audited(store.settings.data_dir, store.user, "alerts",
+                          {"rule": rule, "offenders": sorted(set(rows["offender_id"]))}, rows=len(rows))
     click.echo(render(rows, fmt), nl=False)
 
 

@@ -40,6 +40,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from .. import audit
 from ..config import Settings
 from ..errors import ConfigError, SomecGraphError
 from ..roles import LOCAL_ADMIN, ROLES, User
@@ -257,8 +258,8 @@ def _user(name: str, entry: dict[str, Any]) -> User:
 # --- the API ----------------------------------------------------------------
 
 def add_user(data_dir: Path | str, name: str, role: str, password: str,
-             states: Iterable[str] | str | None = None) -> User:
-    """Add a user; analysts need at least one state. Raises UserError if the name is taken."""
+             states: Iterable[str] | str | None = None, *, by: User = LOCAL_ADMIN) -> User:
+    """Add a user, audited as done `by`; analysts need at least one state. Raises UserError if the name is taken."""
     check_name(name)
     if name.lower() in RESERVED_NAMES:
         raise UserError(f"The name {name!r} is reserved for the implicit local administrator; choose another.")
@@ -273,6 +274,7 @@ def add_user(data_dir: Path | str, name: str, role: str, password: str,
             raise UserError(f"A user named {name!r} already exists; remove it first or choose another name.")
         users[name] = {"role": role, "states": list(codes), "password": hashed, "created": _now()}
         _write(folder, users)
+    audit.audited(data_dir, by, "users add", {"name": name, "role": role, "states": list(codes)})
     return User(name, role, codes)
 
 
@@ -289,8 +291,8 @@ def has_users(data_dir: Path | str) -> bool:
     return bool(list_users(data_dir))
 
 
-def remove_user(data_dir: Path | str, name: str) -> None:
-    """Remove a user; raises UserError when there is none of that name."""
+def remove_user(data_dir: Path | str, name: str, *, by: User = LOCAL_ADMIN) -> None:
+    """Remove a user, audited as done `by`; raises UserError when there is none of that name."""
     check_name(name)
     with _locked(data_dir, exclusive=True) as folder:
         users = _read(folder)
@@ -298,10 +300,11 @@ def remove_user(data_dir: Path | str, name: str) -> None:
             raise UserError(f"There is no user named {name!r}; see the list of users.")
         del users[name]
         _write(folder, users)
+    audit.audited(data_dir, by, "users remove", {"name": name})
 
 
-def set_password(data_dir: Path | str, name: str, password: str) -> None:
-    """Replace a user's password; raises UserError for an unknown user or a too-short password."""
+def set_password(data_dir: Path | str, name: str, password: str, *, by: User = LOCAL_ADMIN) -> None:
+    """Replace a user's password, audited as done `by`; raises UserError for an unknown user or a too-short one."""
     check_name(name)
     check_password(password)
     hashed = hash_password(password)
@@ -312,6 +315,7 @@ def set_password(data_dir: Path | str, name: str, password: str) -> None:
         users[name]["password"] = hashed
         users[name]["password_changed"] = _now()
         _write(folder, users)
+    audit.audited(data_dir, by, "users passwd", {"name": name})
 
 
 def authenticate(data_dir: Path | str, name: str, password: str) -> User | None:

@@ -89,12 +89,12 @@ def _login_form() -> None:
         user = authenticate(data_dir, name, password)
     if user is None:
         _throttle().failed(name)
-        audit.record(data_dir, name[:64] or "-", "-", "login failed", {})
+        audit.audited(data_dir, User(name[:64] or "-", "-"), "login failed")
         st.error("Wrong user name or password.")
         return
     _throttle().succeeded(name)
     st.session_state[SESSION_KEY] = {"user": user, "seen": time.time()}
-    audit.record(data_dir, user.name, user.role, "login", {})
+    audit.audited(data_dir, user, "login")
     st.rerun()
 
 
@@ -114,8 +114,7 @@ def account_sidebar() -> None:
 
 def audit_event(action: str, params: dict[str, Any], rows: int | None = None) -> None:
     """Append to the audit log on behalf of this session's user."""
-    user = current_user()
-    audit.record(load_settings().data_dir, user.name, user.role, action, params, rows)
+    audit.audited(load_settings().data_dir, current_user(), action, params, rows)
 
 
 def audit_view(page: str, **detail: str) -> None:

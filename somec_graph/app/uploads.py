@@ -1,5 +1,6 @@
 """The Data page's work: uploads unpacked safely (contract file names only, no path traversal,
-no zip bombs) and loaded as the signed-in admin."""
+no zip bombs), then checked and loaded as the signed-in admin under the rules `somec-graph load`
+follows (`ingest/intake.py`)."""
 
 from __future__ import annotations
 
@@ -14,9 +15,10 @@ from typing import Any
 
 import streamlit as st
 
+from ..config import load_settings
 from ..errors import SomecGraphError
 from ..ingest.contract import TABLES
-from .session import audit_event, get_store
+from .session import current_user
 
 MAX_UPLOAD_FILES = 20
 MAX_UNZIPPED_BYTES = 500 * 1024 * 1024
@@ -78,10 +80,8 @@ def clear_caches() -> None:
     st.cache_data.clear()
 
 
-def run_load(ds: Any, progress: Callable[[str, int, int], None]) -> Any:
-    from ..ingest.load import load_dataset
+def run_load(ds: Any, progress: Callable[[str, int, int], None], *, skip_invalid: bool) -> Any:
+    """Load the checked upload (audited by the library); `skip_invalid`: only its valid rows, as chosen."""
+    from ..ingest.intake import load_checked
 
-    summary = load_dataset(get_store(), ds, progress)
-    audit_event("load", {"folder": str(ds.folder.name), "rejected_rows": ds.rejected_rows},
-                sum(t.created + t.updated for t in summary.tables.values()))
-    return summary
+    return load_checked(load_settings(), ds, progress, user=current_user(), skip_invalid=skip_invalid)

@@ -12,7 +12,7 @@ are computed per offender from its own rows (`derive.py`), and co-offender
 relations are read from the remaining convictions' `case_id` on every call.
 
 The audit log records the erasure with its reason and the keyed hash of each
-id (never the id: `audit.record` pseudonymises it) *before* anything is
+id (never the id: the log pseudonymises it) *before* anything is
 deleted, so an erasure is never missing from the log. Those hashes let an
 erasure be run again without refusing the ids already gone, and let
 `reapply_erasures` erase again what an older backup brings back of the
@@ -85,7 +85,7 @@ def erase_offenders(store: Store, offender_ids: list[str], reason: str) -> Erase
         keys = {kind: store.run(f"derive/offender_{kind}", {"ids": ids, "no_day": NO_DAY})[0]["id"]
                 for kind in ("convictions", "movements", "exchanges")}
         summary = EraseSummary(len(ids), *(len(keys[k]) for k in ("convictions", "movements", "exchanges")))
-        audit.record(store.settings.data_dir, store.user.name, store.user.role, ERASE_ACTION,
+        audit.audited(store.settings.data_dir, store.user, ERASE_ACTION,
                      {"offenders": ids, "reason": reason, "convictions": summary.convictions,
                       "movements": summary.movements, "exchanges": summary.exchanges}, rows=len(ids))
         batch = store.settings.batch_size

@@ -30,6 +30,7 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
+from .. import audit
 from ..config import EMBEDDED_DATABASE, Settings
 from ..errors import AccessDenied, SomecGraphError, StoreError
 from ..roles import LOCAL_ADMIN, User
@@ -101,6 +102,7 @@ def backup(settings: Settings, target: Path, user: User = LOCAL_ADMIN) -> int:
         except OSError as exc:
             partial.unlink(missing_ok=True)
             raise SomecGraphError(f"Cannot write the backup to {target} ({exc.strerror}).") from None
+    audit.audited(settings.data_dir, user, "backup", {"file": str(target)})
     return target.stat().st_size
 
 
@@ -157,3 +159,4 @@ def restore(settings: Settings, source: Path, user: User = LOCAL_ADMIN) -> None:
             raise SomecGraphError(f"{source} is not a usable backup of the embedded database (the database in "
                                   "it does not open); the previous data was put back.") from None
         shutil.rmtree(work, ignore_errors=True)
+    audit.audited(settings.data_dir, user, "restore", {"file": str(source)})

@@ -89,7 +89,7 @@ def acknowledge(store: Store, rule: str | None = None, seen: Collection[str] | N
     for name, rows in found.groupby("rule", sort=True):
         offenders = store.run("watch/acknowledge", {"rule_key": f"{user.name}/{name}",
                                                     "ids": rows["movement_id"].tolist(), "at": at}, write=True)
-        audit.record(store.settings.data_dir, user.name, user.role, "alerts ack",
+        audit.audited(store.settings.data_dir, user, "alerts ack",
                      {"rule": name, "offenders": sorted({r["offender_id"] for r in offenders})},  # keyed hashes
                      rows=len(offenders))
     return found

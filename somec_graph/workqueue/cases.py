@@ -87,7 +87,7 @@ def record_case(store: Store, movement_id: str, status: str, *, mechanism: str |
         raise SomecGraphError(f"No movement {movement_id!r} in the graph; movement ids are the movement_id "
                               "column of movements.csv.")
     # The note is free text that may name the offender: the log keeps its length, the graph the text.
-    audit.record(store.settings.data_dir, store.user.name, store.user.role, "case",
+    audit.audited(store.settings.data_dir, store.user, "case",
                  {"movement_id": movement_id, "offender": rows[0]["offender_id"],  # logged as its keyed hash
                   **{k: props.get(k) for k in ("status", "mechanism", "requested_date", "reason")},
                   "note_chars": len(props["note"])}, rows=1)

@@ -120,7 +120,7 @@ def add_rule(store: Store, name: str, state: str, *, min_risk: str = "low",
     if not store.run("watch/add", {"rule_key": rule.key, "props": props}, write=True):
         raise SomecGraphError(f"You already have a rule named {name!r}; remove it first "
                               "(somec-graph watch remove) or choose another name.")
-    audit.record(store.settings.data_dir, user.name, user.role, "watch add",
+    audit.audited(store.settings.data_dir, user, "watch add",
                  {k: v for k, v in props.items() if k not in ("owner", "created_at")})
     return rule
 
@@ -150,4 +150,4 @@ def remove_rule(store: Store, name: str) -> None:
     check_name(name)
     if not store.run("watch/remove", {"rule_key": rule_key(user.name, name)}, write=True)[0]["removed"]:
         raise SomecGraphError(f"You have no rule named {name!r}; see somec-graph watch list.")
-    audit.record(store.settings.data_dir, user.name, user.role, "watch remove", {"name": name})
+    audit.audited(store.settings.data_dir, user, "watch remove", {"name": name})
