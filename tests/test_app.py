@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from somec_graph.access import audit
+from somec_graph import audit
 from somec_graph.app import session
 from somec_graph.resources import SEED_DIR
 from somec_graph.store import Store
