@@ -13,7 +13,7 @@ import pytest
 PACKAGE = Path(__file__).resolve().parent.parent / "somec_graph"
 
 # The top-level modules below every stage: they import only each other.
-FOUNDATION = frozenset({"audit", "config", "days", "errors", "lazy", "output", "resources", "roles", "rows", "vocab"})
+FOUNDATION = frozenset({"audit", "config", "days", "errors", "lazy", "output", "progress", "resources", "roles", "rows", "vocab"})
 # Written down once: what each stage may import besides itself and the foundation. Ingest writes the graph,
 # analysis reads it, neither knows the other; access knows users, not the graph. Every other module
 # (app, report, cli, bench ...) is a front: it may import anything, and no stage imports it.
