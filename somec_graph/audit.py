@@ -108,7 +108,7 @@ ACTIONS: dict[str, frozenset[str]] = {name: frozenset(params) for name, params i
     "report": ("out", "from", "to", "states"),
     "export": ("out", "format", "states", "offenders"),
     "download": ("file", "from", "to", "states", "window_days", "group", "min_risk"),
-    "view": ("page", "offender_id", "query", "offender", "offender_a", "offender_b"),
+    "view": ("page", "offender_id", "clicked_offender", "query", "offender", "offender_a", "offender_b"),
     # sessions and refusals
     "login": (), "login failed": (), "logout": (),
     "denied": ("reason",),
