@@ -7,7 +7,6 @@ import streamlit as st
 
 from somec_graph.access.disclosure import fewer_than, visible
 from somec_graph.app import captions, charts, details, downloads, filters, maps, reads, reports, session, style
-from somec_graph.vocab import RISK_LEVELS
 
 st.title("Overview")
 st.caption("Arrivals of offenders convicted of a violent or sexual offence, and whether the receiving state was told.")
@@ -26,8 +25,7 @@ with session.guard(), st.spinner("Computing the gaps ..."):
 min_cell = session.get_store().settings.min_cell
 hidden = int(matrix["suppressed"].sum()) if not matrix.empty else 0
 
-at_risk = offenders if not f.min_risk else offenders[
-    offenders["risk_level"].map(RISK_LEVELS.index) >= RISK_LEVELS.index(f.min_risk)]
+at_risk = filters.at_least(offenders, f.min_risk)
 c1, c2, c3, c4, c5 = st.columns(5)
 c1.metric("Offenders", style.fmt_int(int(at_risk["offenders"].sum())), border=True,
           help="Offenders in the data set (at or above the chosen minimum risk level).")

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from somec_graph.app import charts, downloads, maps, network, node_click, periods, reads, session, style, timecontrol
+from somec_graph.app import charts, downloads, maps, network_html, node_click, periods, reads, session, style, timecontrol
 
 st.title("Movement explorer")
 st.caption("Where did this person go, when, and was the receiving state told?")
@@ -106,13 +106,13 @@ st.caption("The offender, their convictions, the states and agencies involved, t
            "drag to rearrange, scroll to zoom.")
 with session.guard():
     graph = reads.ego_network(state.key, offender_id, window)
-if network.too_many_nodes(graph.number_of_nodes()):
+if network_html.too_many_nodes(graph.number_of_nodes()):
     st.warning(f"This offender's network has {graph.number_of_nodes():,} nodes, more than a browser can draw "
                f"smoothly ({style.MAX_NETWORK_NODES}); the tables above list everything in it.")
 else:
     picture, beside = st.columns([3, 2])
     with picture:
-        clicked = node_click.offender_clicked(network.ego_network_html(graph, offender_id), height=640,
+        clicked = node_click.offender_clicked(network_html.ego_network_html(graph, offender_id), height=640,
                                               key="ego_canvas")
     with beside:
         if clicked and f"offender:{clicked}" in graph:

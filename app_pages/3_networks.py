@@ -2,7 +2,6 @@
 
 import streamlit as st
 
-from somec_graph.access import disclosure
 from somec_graph.app import charts, details, filters, maps, node_click, periods, reads, session, style, timecontrol
 
 st.title("Networks")
@@ -31,8 +30,8 @@ if not months.empty:
     st.caption("Movements per " + step + (f"; **{period.label}** is shown below." if period else
                                           "; pick a period (or press Play) to see the networks change through time."))
     st.altair_chart(charts.period_timeline(counts, period.label if period else None), width="stretch")
-fp = f if period is None else reads.Filters(window_days=f.window_days, date_from=period.date_from,
-                                             date_to=period.date_to)
+fp = f if period is None else filters.Filters(window_days=f.window_days, date_from=period.date_from,
+                                               date_to=period.date_to)
 when = f" in {period.label}" if period else ""
 
 # --- state flow ------------------------------------------------------------------
@@ -51,9 +50,7 @@ else:
                           value=max(1, busiest_60), key="flow_min_movements",
                           help="Thin corridors clutter the map; the hub table below always counts every movement.")
     threshold = 1 if period else min_moves  # a month or quarter has few movements per corridor: draw them all
-    store = session.get_store()
-    if disclosure.applies_to(store.user):  # a supervisor never sees a corridor of fewer than SOMEC_MIN_CELL
-        threshold = max(threshold, store.settings.min_cell)
+    threshold = reads.min_shown(threshold)
     shown = edges[edges["movements"] >= threshold]
     busiest = edges.sort_values(["movements", "from_state"], ascending=[False, True]).iloc[0]
     route = " → ".join(names.get(busiest[end], busiest[end]) for end in ("from_state", "to_state"))

@@ -4,7 +4,7 @@ from datetime import date
 
 import streamlit as st
 
-from somec_graph.app import console, downloads, network, session, style
+from somec_graph.app import console, downloads, network_html, session, style
 from somec_graph.errors import QueryError, SomecGraphError
 
 st.title("Query console")
@@ -116,9 +116,9 @@ if "console_result" in st.session_state:
                            args=(f"{title.replace(' ', '-')}.csv",))
     if result.graph.number_of_nodes():
         n = result.graph.number_of_nodes()
-        if network.too_many_nodes(n, int(st.session_state.get("max_network_nodes", style.MAX_NETWORK_NODES))):
+        if network_html.too_many_nodes(n, int(st.session_state.get("max_network_nodes", style.MAX_NETWORK_NODES))):
             st.warning(f"The result holds {n:,} nodes, too many to draw smoothly; the table lists them. Add a LIMIT "
                        "or a narrower parameter to see them as a graph.")
         else:
             st.caption("The nodes and relationships the query returned. Hover a node for its properties.")
-            st.iframe(network.result_graph_html(result.graph), height=560, alt="Nodes and relationships of the result")
+            st.iframe(network_html.result_graph_html(result.graph), height=560, alt="Nodes and relationships of the result")

@@ -6,8 +6,8 @@ Hypothetical exchanges are computed per view; the loaded graph never changes. Ag
 import streamlit as st
 
 from somec_graph.access.disclosure import fewer_than, visible
-from somec_graph.analysis.policy import DEFAULT_NOTICE_DAYS, DEFAULT_REPLY_DAYS, RULES
-from somec_graph.app import actions, captions, charts, downloads, filters, reads, session, style
+from somec_graph.analysis.whatif import DEFAULT_NOTICE_DAYS, DEFAULT_REPLY_DAYS, RULES
+from somec_graph.app import captions, charts, downloads, filters, reads, session, style, whatif
 
 st.title("What if")
 st.caption("How many information gaps would close if the mechanisms were used as the law or good practice "
@@ -32,29 +32,28 @@ if not rules:
 chosen = tuple(r for r in RULES if r in rules)
 
 with session.guard(), st.spinner("Applying the rules ..."):
-    summary = actions.whatif_summary(key, f.window_days, notice_days, reply_days)
-    totals = actions.whatif_totals(key, ft, chosen, notice_days, reply_days)
+    summary = whatif.summary(key, f.window_days, notice_days, reply_days)
+    totals = whatif.totals(key, ft, chosen, notice_days, reply_days)
     before = reads.gap_matrix(key, ft)
-    after = actions.whatif_matrix(key, ft, chosen, notice_days, reply_days)
+    after = whatif.matrix(key, ft, chosen, notice_days, reply_days)
     trend_before = reads.yearly(key, ft)
-    trend_after = actions.whatif_yearly(key, ft, chosen, notice_days, reply_days)
+    trend_after = whatif.yearly(key, ft, chosen, notice_days, reply_days)
 
 shown_before, shown_after = visible(before), visible(after)
-gaps_before, gaps_after, closed_movements = totals["gaps_before"], totals["gaps_after"], totals["closed"]
-alone = summary[summary["rule"].isin(RULES)]
-best = alone.assign(closed=alone["gaps_before"] - alone["gaps_after"]).sort_values(
-    ["closed", "rule"], ascending=[False, True]).iloc[0]
+gaps_before, gaps_after = totals["gaps_before"], totals["gaps_after"]
+rate = whatif.rates(totals)
+best, best_closed = whatif.best_rule(summary)
 
 c1, c2, c3, c4 = st.columns(4)
-c1.metric("Gap rate as recorded", style.fmt_pct(gaps_before / closed_movements if closed_movements else None),
+c1.metric("Gap rate as recorded", style.fmt_pct(rate["before"]),
           border=True, help="Late or never notified, over counted arrivals whose window has closed.")
-c2.metric("Gap rate with the rules", style.fmt_pct(gaps_after / closed_movements if closed_movements else None),
-          delta=f"{(gaps_after - gaps_before) / closed_movements * 100:+.0f} points" if closed_movements else None,
+c2.metric("Gap rate with the rules", style.fmt_pct(rate["after"]),
+          delta=None if rate["points"] is None else f"{rate['points']:+.0f} points",
           delta_color="inverse", border=True)
 c3.metric("Gaps closed", style.fmt_int(gaps_before - gaps_after), border=True,
           help=f"Of {style.fmt_int(gaps_before)} arrivals notified late or never.")
-c4.metric("Closes most on its own", str(best["rule"]), border=True,
-          help=f"{style.fmt_int(int(best['closed']))} gaps closed by this rule alone, over all counted arrivals.")
+c4.metric("Closes most on its own", best, border=True,
+          help=f"{style.fmt_int(best_closed)} gaps closed by this rule alone, over all counted arrivals.")
 
 st.markdown(captions.whatif_sentence(chosen, gaps_before, gaps_after, notice_days=notice_days,
                                      reply_days=reply_days))

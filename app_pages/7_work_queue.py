@@ -7,7 +7,7 @@ from datetime import date
 import streamlit as st
 
 from somec_graph.access.disclosure import fewer_than, visible
-from somec_graph.app import actions, charts, downloads, maps, reads, session, style, watching
+from somec_graph.app import charts, downloads, maps, reads, session, style, watching, workqueue
 from somec_graph.vocab import RISK_LEVELS
 from somec_graph.workqueue.cases import CLOSE_REASONS
 
@@ -21,7 +21,7 @@ user = session.get_store().user
 if not user.may_see_offenders:
     st.subheader("Open work per state")
     with session.guard():
-        counts = actions.queue_counts()
+        counts = workqueue.counts()
     shown = visible(counts)
     st.caption("Rows of each receiving state's queue by what analysts recorded (aggregates only). States with "
                f"{fewer_than(session.get_store().settings.min_cell)} rows are not shown (disclosure control).")
@@ -38,7 +38,7 @@ receiving = left.selectbox("Receiving state", choices, key="queue_state",
                            help="Analysts see the queues of their own states.")
 window = int(mid.number_input("Notification window (days)", 0, 365, 30, key="queue_window"))
 with session.guard(), st.spinner("Building the queue ..."):
-    rows = actions.queue(receiving, window)
+    rows = workqueue.queue(receiving, window)
 if "queue_flash" in st.session_state:  # what the last submit recorded, shown after its rerun
     st.success(st.session_state.pop("queue_flash"), icon=":material/check:")
 with session.guard():
@@ -99,7 +99,7 @@ with st.form("record_case", clear_on_submit=True):
     st.markdown("**Record a case**")
     status = st.radio("Status", ["requested", "closed"], horizontal=True, key="case_status")
     c1, c2, c3 = st.columns(3)
-    mechanism = c1.selectbox("Mechanism used (requested)", actions.mechanisms(state.key), key="case_mechanism",
+    mechanism = c1.selectbox("Mechanism used (requested)", workqueue.mechanisms(state.key), key="case_mechanism",
                              index=None, placeholder="choose")
     requested = c2.date_input("Requested on", date.today(), key="case_date")
     reason = c3.selectbox("Reason (closed)", CLOSE_REASONS, key="case_reason", index=None, placeholder="choose",
@@ -109,6 +109,6 @@ with st.form("record_case", clear_on_submit=True):
         details = ({"mechanism": mechanism, "requested_date": requested.isoformat()} if status == "requested"
                    else {"reason": reason})
         with session.guard():
-            actions.record_case(str(row["movement_id"]), status, note=note, **details)
+            workqueue.record_case(str(row["movement_id"]), status, note=note, **details)
         st.session_state["queue_flash"] = f"Case recorded on {row['movement_id']}: {status}."
         st.rerun()

@@ -32,7 +32,7 @@ if TYPE_CHECKING:  # the analysis modules load lazily: start-up time counts for 
     import pandas as pd
     from rich.console import Console
 
-    from .analysis.policy import Policy
+    from .analysis.whatif import Policy
 else:  # so does pandas (≈ 0.3 s): the listings render plain `Rows` and never import it
     pd = lazy_module("pandas")
 
@@ -205,7 +205,7 @@ def whatif_options(f: Callable[..., Any]) -> Callable[..., Any]:
     """--whatif RULE[,RULE...] with its days; the command receives `whatif`, a checked Policy or None (SPEC §7)."""
     @functools.wraps(f)
     def wrapper(*args: Any, whatif: str | None, notice_days: int, reply_days: int, **kwargs: Any) -> Any:
-        from .analysis.policy import policy
+        from .analysis.whatif import policy
 
         return f(*args, whatif=None if whatif is None else policy(whatif, notice_days, reply_days), **kwargs)
 

@@ -75,7 +75,7 @@ def started_writing_mid_page() -> None:
 
     import streamlit as st
 
-    from somec_graph.app import reads, session
+    from somec_graph.app import filters, reads, session
 
     state = session.require_data()
     if not st.session_state.get("claimed"):
@@ -84,7 +84,7 @@ def started_writing_mid_page() -> None:
         session.get_store().run("meta/claim", {"token": "writer-on-another-host", "what": "sync", "who": "bea",
                                                "host": "host-b", "owner": "host-b:/data", "now": now,
                                                "stale_before": now - 60}, write=True)
-    figures = reads.overview(state.key, reads.Filters().as_tuple())
+    figures = reads.overview(state.key, filters.Filters().as_tuple())
     st.metric("Counted arrivals", figures["arrivals"])
 
 

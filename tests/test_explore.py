@@ -22,7 +22,7 @@ from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, assert_clean
 
 from somec_graph import audit
-from somec_graph.app import explore, network
+from somec_graph.app import explore, network_html
 from somec_graph.app.explore import View
 from somec_graph.errors import AccessDenied
 from somec_graph.ingest.load import load_dataset
@@ -217,7 +217,7 @@ def test_every_value_is_escaped(tmp_path_factory: pytest.TempPathFactory, explor
     tables["agencies"][0]["name"] = "<img src=x onerror=alert(1)>"
     _load(explore_store, tmp_path_factory.mktemp("explore-xss"), tables)
     view = View(query="DE-POL", kinds=("agency",), expanded=("agency:DE-POL",))
-    js, css = network.vis_library_text()
+    js, css = network_html.vis_library_text()
     ours = explore.canvas_html(explore.build(explore_store, view), view).replace(js, "").replace(css, "")
     _load(explore_store, tmp_path_factory.mktemp("explore-back"), _tables())  # as the other tests expect it
     assert "<img" not in ours

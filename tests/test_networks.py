@@ -242,7 +242,9 @@ def test_ego_network_kinds_and_edges(group_store: Store) -> None:
     assert sorted(n for n, k in kinds.items() if k == "agency") == ["agency:DE-CRA", "agency:RO-CRA"]
     assert sorted(n for n, k in kinds.items() if k == "state") == ["state:BG", "state:DE", "state:RO"]
     for _, data in G.nodes(data=True):
-        assert data["label"] and data["title"] and "<" not in data["title"]
+        assert data["label"] and data["facts"]
+    assert G.nodes["offender:G3"]["facts"]["offender_id"] == "G3"
+    assert G.nodes["state:DE"]["facts"] == {"code": "DE", "name": "Germany"}
     # RO>DE on 07-01; the conviction notice reached DE on 07-10: notified, 9 days
     moves = [(a, b, d) for a, b, d in G.edges(data=True) if d["kind"] == "movement"]
     assert [(a, b, d["status"], d["lag_days"]) for a, b, d in moves] == [("state:RO", "state:DE", "notified", 9)]

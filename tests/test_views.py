@@ -12,7 +12,7 @@ import networkx as nx
 import pandas as pd
 import pytest
 
-from somec_graph.app import captions, charts, downloads, maps, network, style
+from somec_graph.app import captions, charts, downloads, maps, network_html, style
 from somec_graph.vocab import STATUSES
 
 REPO = Path(__file__).resolve().parent.parent
@@ -23,28 +23,35 @@ EVIL_ESCAPED = "&lt;img src=x onerror=alert(1)&gt;"
 
 def _ours(page: str) -> str:
     """The generated HTML without the inlined vis-network library text."""
-    js, css = network.vis_library_text()
+    js, css = network_html.vis_library_text()
     assert js in page and css in page, "vis-network must be inlined, not linked"
     return page.replace(js, "").replace(css, "")
 
 
 def _ego_graph() -> nx.MultiDiGraph:
+    """An ego network as `networks.ego_network` returns it, with hostile text in its facts."""
     G = nx.MultiDiGraph(offender_id="OFF-1")
-    G.add_node("offender:OFF-1", kind="offender", label="OFF-1", title=f"OFF-1\nNationality: RO\nNote: {EVIL}")
-    G.add_node("state:DE", kind="state", label="DE", title="Germany\nState DE")
-    G.add_node("state:RO", kind="state", label="RO", title="Romania")
-    G.add_node("agency:X", kind="agency", label=EVIL, title=f"{EVIL}\npolice agency in DE")
-    G.add_node("exchange:E1", kind="exchange", label="SIS alert", title="Exchange E1</script><script>alert(2)</script>")
-    G.add_node("offender:OFF-2", kind="co_defendant", label="OFF-2", title="Co-defendant OFF-2")
-    G.add_edge("state:RO", "state:DE", key="M1", kind="movement", status="unnotified", title="Movement M1")
-    G.add_edge("state:DE", "state:RO", key="M2", kind="movement", status=None, title="Movement M2")
+    G.add_node("offender:OFF-1", kind="offender", label="OFF-1",
+               facts={"offender_id": "OFF-1", "nationality": "RO", "risk_level": EVIL})
+    G.add_node("state:DE", kind="state", label="DE", facts={"code": "DE", "name": "Germany"})
+    G.add_node("state:RO", kind="state", label="RO", facts={"code": "RO", "name": "Romania"})
+    G.add_node("agency:X", kind="agency", label=EVIL, facts={"name": EVIL, "kind": "police", "state": "DE"})
+    G.add_node("exchange:E1", kind="exchange", label="SIS alert",
+               facts={"exchange_id": "E1</script><script>alert(2)</script>", "mechanism": "SIS", "kind": "alert",
+                      "sent_date": "2021-01-01"})
+    G.add_node("offender:OFF-2", kind="co_defendant", label="OFF-2",
+               facts={"offender_id": "OFF-2", "nationality": "BG", "risk_level": "high"})
+    G.add_edge("state:RO", "state:DE", key="M1", kind="movement", status="unnotified", arrival_date="2021-01-02",
+               facts={"movement_id": "M1", "from_state": "RO", "to_state": "DE"})
+    G.add_edge("state:DE", "state:RO", key="M2", kind="movement", status=None, arrival_date="2021-03-01",
+               facts={"movement_id": "M2", "from_state": "DE", "to_state": "RO"})
     G.add_edge("agency:X", "exchange:E1", kind="sent", status=None)
     G.add_edge("exchange:E1", "offender:OFF-1", kind="about", status=None)
     return G
 
 
 def test_ego_network_escapes_every_data_value() -> None:
-    page = network.ego_network_html(_ego_graph(), "OFF-1")
+    page = network_html.ego_network_html(_ego_graph(), "OFF-1")
     ours = _ours(page)
     assert EVIL not in page
     assert "<img" not in ours.lower()
@@ -53,13 +60,19 @@ def test_ego_network_escapes_every_data_value() -> None:
     nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", ours).group(1))
     agency = next(n for n in nodes if n["id"] == "agency:X")
     assert agency["title"] == f"{EVIL_ESCAPED}<br>police agency in DE"
-    assert agency["label"] == EVIL  # drawn on the canvas as text, never parsed as HTML
     ego = next(n for n in nodes if n["id"] == "offender:OFF-1")
+    assert ego["title"] == f"OFF-1<br>Nationality: RO<br>Risk level: {EVIL_ESCAPED}"
+    edges = json.loads(re.search(r"var edges = (\[.*?\]);\n", ours).group(1))
+    titles = {e["from"]: e["title"] for e in edges if e["from"].startswith("state:")}
+    assert titles == {"state:RO": "Movement M1: RO -&gt; DE<br>Arrived 2021-01-02<br>Receiving state: unnotified",
+                      "state:DE": "Movement M2: DE -&gt; RO<br>Arrived 2021-03-01<br>"
+                                  "Not counted (no qualifying conviction yet)"}
+    assert agency["label"] == EVIL  # drawn on the canvas as text, never parsed as HTML
     assert ego["borderWidth"] == 3 and ego["size"] > 20
 
 
 def test_ego_network_colours_by_kind_and_gap_status_with_a_legend() -> None:
-    page = network.ego_network_html(_ego_graph(), "OFF-1")
+    page = network_html.ego_network_html(_ego_graph(), "OFF-1")
     ours = _ours(page)
     edges = json.loads(re.search(r"var edges = (\[.*?\]);\n", ours).group(1))
     colours = {e["from"] + ">" + e["to"]: e["color"]["color"] for e in edges}
@@ -74,14 +87,14 @@ def test_ego_network_colours_by_kind_and_gap_status_with_a_legend() -> None:
 
 
 def test_network_html_is_offline() -> None:
-    page = network.ego_network_html(_ego_graph(), "OFF-1")
+    page = network_html.ego_network_html(_ego_graph(), "OFF-1")
     ours = _ours(page)
     assert not re.search(r"https?:|//[a-z0-9.-]+\.[a-z]{2,}/", ours, re.I), "our own HTML must name no URL at all"
     assert not re.search(r"<(script|link|img|iframe)[^>]+(src|href)=", page, re.I)
     assert "@import" not in page and "url(http" not in page.replace(" ", "")
     assert "bootstrap" not in page.lower() and "cdn" not in ours.lower()
     assert "default-src 'none'" in page  # CSP: the page may fetch nothing
-    js, css = network.vis_library_text()
+    js, css = network_html.vis_library_text()
     # The library may mention URLs (licence comments, the SVG namespace) but never loads one.
     assert not re.search(r"""(src|href)\s*=\s*["']https?:""", js + css)
     assert "url(http" not in css.replace(" ", "").replace('"', "").replace("'", "")
@@ -96,7 +109,7 @@ def test_co_offender_network_highlights_mobile_groups() -> None:
     G.add_edge("OFF-2", EVIL, cases=[EVIL], weight=1)
     table = pd.DataFrame({"offender_id": ["OFF-1", "OFF-2", EVIL], "community": [1, 1, 2],
                           "degree": [1, 2, 1], "betweenness": [0.0, 1.0, 0.0]})
-    page = network.co_offender_html(G, table, {"OFF-1": ["1"], "OFF-2": ["1"]})
+    page = network_html.co_offender_html(G, table, {"OFF-1": ["1"], "OFF-2": ["1"]})
     ours = _ours(page)
     assert EVIL not in page and "<img" not in ours.lower()
     nodes = {n["id"]: n for n in json.loads(re.search(r"var nodes = (\[.*?\]);\n", ours).group(1))}
@@ -112,13 +125,13 @@ def test_result_graph_html_escapes_properties() -> None:
     G.add_node("#1", kind="agency", label=EVIL, title=f"Agency\nname: {EVIL}")
     G.add_node("#2", kind="state", label="DE", title="State")
     G.add_edge("#1", "#2", title="IN")
-    page = network.result_graph_html(G)
+    page = network_html.result_graph_html(G)
     assert EVIL not in page and EVIL_ESCAPED in page.replace("\\u0026", "&")
 
 
 def test_tooltips_and_captions_escape() -> None:
-    assert network.title_html(f"a\n{EVIL}") == f"a<br>{EVIL_ESCAPED}"
-    assert "<" not in network.script_json({"x": "</script>"})
+    assert network_html.title_html(f"a\n{EVIL}") == f"a<br>{EVIL_ESCAPED}"
+    assert "<" not in network_html.script_json({"x": "</script>"})
 
 
 def test_maps_are_local_geometry_coloured_by_status() -> None:
@@ -148,14 +161,14 @@ def test_maps_are_local_geometry_coloured_by_status() -> None:
 
 
 def test_network_layouts_are_computed_in_python() -> None:
-    page = network.ego_network_html(_ego_graph(), "OFF-1")
+    page = network_html.ego_network_html(_ego_graph(), "OFF-1")
     nodes = json.loads(re.search(r"var nodes = (\[.*?\]);\n", _ours(page)).group(1))
     assert all(isinstance(n["x"], float) and isinstance(n["y"], float) for n in nodes)
     options = json.loads(re.search(r"var options = (\{.*?\});\n", _ours(page)).group(1))
     assert options["physics"]["enabled"] is False
     G = nx.Graph([(i, i + 1) for i in range(0, 40, 2)])
-    pos = network.packed_layout(G)
-    assert len(set(pos.values())) == 40 and pos == network.packed_layout(G)  # distinct and deterministic
+    pos = network_html.packed_layout(G)
+    assert len(set(pos.values())) == 40 and pos == network_html.packed_layout(G)  # distinct and deterministic
 
 
 def test_safe_csv_neutralises_formulas() -> None:
@@ -203,7 +216,7 @@ def test_overview_caption_is_plain_language() -> None:
 
 @pytest.mark.parametrize("count, limit, big", [(500, 500, False), (501, 500, True), (3, 2, True)])
 def test_too_many_nodes(count: int, limit: int, big: bool) -> None:
-    assert network.too_many_nodes(count, limit) is big
+    assert network_html.too_many_nodes(count, limit) is big
 
 
 def test_heatmap_greys_out_suppressed_cells_and_gives_intervals() -> None:

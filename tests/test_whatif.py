@@ -19,14 +19,14 @@ import pandas as pd
 import pytest
 from conftest import run_cli, write_dataset
 
-from somec_graph.analysis import gaps, policy, whatif
+from somec_graph.analysis import gaps, whatif
 from somec_graph.errors import SomecGraphError
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
 
 AS_OF = "2021-12-31"
-EC, FD, SIS, EOA = policy.RULES
+EC, FD, SIS, EOA = whatif.RULES
 AGENCIES = [{"agency_id": a, "name": a, "state": a[:2], "kind": k} for a, k in (
     ("DE-POL", "police"), ("DE-CRA", "criminal_records"), ("DE-PRB", "probation"),
     ("FR-POL", "police"), ("FR-PRB", "probation"), ("RO-CRA", "criminal_records"),
@@ -128,7 +128,7 @@ ARRIVALS = {  # movement:  real  EC     FD     SIS   EOA    all
     "M-W21":  (P, P, P, P, P, P),
     "M-W23":  (U, K, U, U, U, K),           # EC notice to Europol, counted in NL
 }
-RULE_SETS = {"real": None, EC: (EC,), FD: (FD,), SIS: (SIS,), EOA: (EOA,), "all": policy.RULES}
+RULE_SETS = {"real": None, EC: (EC,), FD: (FD,), SIS: (SIS,), EOA: (EOA,), "all": whatif.RULES}
 
 # §4.3 per counted conviction: real, then under ecris-complete (the only rule that adds ECRIS notices).
 ECRIS = {
@@ -178,9 +178,9 @@ def _at(frame: pd.DataFrame, key: str) -> tuple:
     return tuple(None if pd.isna(x) else x for x in frame.loc[key, ["status", "lag_days"]])
 
 
-def _rules(name: str) -> policy.Policy | None:
+def _rules(name: str) -> whatif.Policy | None:
     rules = RULE_SETS[name]
-    return None if rules is None else policy.policy(rules)
+    return None if rules is None else whatif.policy(rules)
 
 
 @pytest.mark.parametrize("column, name", list(enumerate(RULE_SETS)))
@@ -211,14 +211,14 @@ def test_supervision_under_each_rule(whatif_store: Store, name: str) -> None:
     ((EOA, EC), N(10)),          # applied in table order whatever the order given
 ])
 def test_rule_order_ecris_complete_then_on_arrival(whatif_store: Store, rules: tuple, expected: tuple) -> None:
-    got = gaps.arrivals(whatif_store, as_of=AS_OF, whatif=policy.policy(rules)).set_index("movement_id")
+    got = gaps.arrivals(whatif_store, as_of=AS_OF, whatif=whatif.policy(rules)).set_index("movement_id")
     assert _at(got, "M-W19") == expected
     assert _at(got, "M-W18") == expected
 
 
 def test_notice_on_the_day_after_arrival_is_too_late_to_answer(whatif_store: Store) -> None:
     # C-W19 of 02-19 + 11 days = 03-02, the day after the arrival: PL did not know by 03-01
-    got = gaps.arrivals(whatif_store, as_of=AS_OF, whatif=policy.policy((EC, EOA), notice_days=11))
+    got = gaps.arrivals(whatif_store, as_of=AS_OF, whatif=whatif.policy((EC, EOA), notice_days=11))
     assert _at(got.set_index("movement_id"), "M-W19") == U
     assert _at(got.set_index("movement_id"), "M-W18") == N(10)  # 01-12 still knew
 
@@ -230,15 +230,15 @@ def test_notice_on_the_day_after_arrival_is_too_late_to_answer(whatif_store: Sto
     ("2021-03-11", 10, N(10)),
 ])
 def test_hypothetical_exchanges_obey_as_of(whatif_store: Store, as_of: str, window: int, expected: tuple) -> None:
-    got = gaps.arrivals(whatif_store, as_of=as_of, window_days=window, whatif=policy.policy([FD]))
+    got = gaps.arrivals(whatif_store, as_of=as_of, window_days=window, whatif=whatif.policy([FD]))
     assert _at(got.set_index("movement_id"), "M-W06") == expected
 
 
 def test_default_as_of_is_not_moved_by_hypothetical_exchanges(whatif_store: Store) -> None:
     assert gaps.resolve_as_of(whatif_store, None) == gaps.resolve_as_of(whatif_store, AS_OF)
-    got = gaps.arrivals(whatif_store, whatif=policy.policy(policy.RULES)).set_index("movement_id")
+    got = gaps.arrivals(whatif_store, whatif=whatif.policy(whatif.RULES)).set_index("movement_id")
     assert _at(got, "M-W21") == P   # the reply of 2022-01-10 stays unseen
-    later = gaps.arrivals(whatif_store, as_of="2022-01-10", whatif=policy.policy([EOA])).set_index("movement_id")
+    later = gaps.arrivals(whatif_store, as_of="2022-01-10", whatif=whatif.policy([EOA])).set_index("movement_id")
     assert _at(later, "M-W21") == N(10)
 
 
@@ -247,7 +247,7 @@ def test_agencies_are_read_per_call(whatif_store: Store) -> None:
     # from or to a state with no agency); the derived facts are unchanged.
     whatif_store.run_text("CREATE (:Agency {agency_id: 'IT-ZZZ', state: 'IT', kind: 'court'})", write=True)
     try:
-        got = gaps.ecris(whatif_store, as_of=AS_OF, whatif=policy.policy([EC])).set_index("conviction_id")
+        got = gaps.ecris(whatif_store, as_of=AS_OF, whatif=whatif.policy([EC])).set_index("conviction_id")
         assert _at(got, "C-W02") == N(10)
         assert _at(got, "C-W04") == N(10)
     finally:
@@ -255,7 +255,7 @@ def test_agencies_are_read_per_call(whatif_store: Store) -> None:
 
 
 def test_matrix_under_all_rules(whatif_store: Store) -> None:
-    got = gaps.matrix(whatif_store, as_of=AS_OF, whatif=policy.policy(policy.RULES))
+    got = gaps.matrix(whatif_store, as_of=AS_OF, whatif=whatif.policy(whatif.RULES))
     assert got.columns.tolist() == gaps.MATRIX_COLUMNS
     rows = [r[:8] + (None if r[8] is None else round(r[8], 6), r[9]) for r in _rows(got)]
     assert rows == [  # from the "all" column of ARRIVALS
@@ -273,7 +273,7 @@ def test_matrix_under_all_rules(whatif_store: Store) -> None:
 
 
 def test_matrix_filters_apply_under_whatif(whatif_store: Store) -> None:
-    got = gaps.matrix(whatif_store, as_of=AS_OF, states=["GB"], min_risk="high", whatif=policy.policy([SIS]))
+    got = gaps.matrix(whatif_store, as_of=AS_OF, states=["GB"], min_risk="high", whatif=whatif.policy([SIS]))
     assert _rows(got) == [("RO", "GB", 1, 0, 0, 0, 1, 0, 1.0, None)]
 
 
@@ -296,7 +296,7 @@ def test_summary_is_exact(whatif_store: Store) -> None:
 
 def test_summary_of_an_empty_window_has_no_rates(whatif_store: Store) -> None:
     got = whatif.summary(whatif_store, as_of="2020-06-01")  # before every conviction: nothing is counted
-    assert _rows(got) == [(r, 0, 0, 0, None, None) for r in (*policy.RULES, "all")]
+    assert _rows(got) == [(r, 0, 0, 0, None, None) for r in (*whatif.RULES, "all")]
 
 
 def test_cli_whatif_csv_json_table(whatif_store: Store) -> None:
@@ -347,5 +347,5 @@ def test_cli_errors_are_one_sentence(whatif_store: Store, args: list[str], sente
 ])
 def test_library_errors_name_no_flags(rules: object, kwargs: dict, message: str) -> None:
     with pytest.raises(SomecGraphError, match=message) as caught:
-        policy.policy(rules, **kwargs)  # type: ignore[arg-type]
+        whatif.policy(rules, **kwargs)  # type: ignore[arg-type]
     assert "--" not in str(caught.value)

@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from conftest import wipe
 
-from somec_graph.analysis import gaps, policy
+from somec_graph.analysis import gaps, whatif
 from somec_graph.days import to_iso
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
@@ -27,12 +27,12 @@ from somec_graph.output import render
 from somec_graph.store import Store
 from somec_graph.synth import generate
 
-EC, FD, SIS, EOA = policy.RULES
+EC, FD, SIS, EOA = whatif.RULES
 DROPPED = {("FR", "criminal_records"), ("IT", "probation"), ("BG", "police")}
 NO_AGENCY = "IE"
 CASES = [  # (rules, notice_days, reply_days)
     ((EC,), 10, 10), ((FD,), 10, 10), ((SIS,), 10, 10), ((EOA,), 10, 10),
-    (policy.RULES, 10, 10), ((EC, EOA), 45, 3), ((FD, SIS), 0, 0),
+    (whatif.RULES, 10, 10), ((EC, EOA), 45, 3), ((FD, SIS), 0, 0),
 ]
 
 
@@ -157,8 +157,8 @@ def oracle_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return folder
 
 
-def answers(store: Store, as_of: int, whatif: policy.Policy | None = None) -> dict[str, str]:
-    return {name: render(fn(store, as_of=as_of, whatif=whatif), "csv")
+def answers(store: Store, as_of: int, rules: whatif.Policy | None = None) -> dict[str, str]:
+    return {name: render(fn(store, as_of=as_of, whatif=rules), "csv")
             for name, fn in (("arrivals", gaps.arrivals), ("ecris", gaps.ecris), ("supervision", gaps.supervision),
                              ("matrix", gaps.matrix))}
 
@@ -171,7 +171,7 @@ def expected(session_store: Store, oracle_data: Path) -> tuple[int, list[dict[st
     assert ds.ok, ds.problems[:5]
     load_dataset(session_store, ds)
     as_of = gaps.resolve_as_of(session_store, None)
-    return as_of, [answers(session_store, as_of, policy.policy(r, n, d)) for r, n, d in CASES]
+    return as_of, [answers(session_store, as_of, whatif.policy(r, n, d)) for r, n, d in CASES]
 
 
 @pytest.mark.parametrize("case", range(len(CASES)), ids=[f"{'+'.join(r)}-{n}-{d}" for r, n, d in CASES])

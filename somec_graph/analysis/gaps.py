@@ -8,7 +8,7 @@ as column lists and classified with `status()`.
 All functions take the store first and return pandas DataFrames with exactly
 the columns of SPEC §6, sorted by their key; each `*_rows` twin returns the
 same listing as plain `Rows` (the frame is made from it), which the command
-line renders without importing pandas. Given `whatif=` (a `policy.Policy`),
+line renders without importing pandas. Given `whatif=` (a `whatif.Policy`),
 each computes its answer under those rules (SPEC §7).
 """
 
@@ -24,7 +24,7 @@ from ..lazy import lazy_module
 from ..rows import Rows
 from ..store import Store
 from ..vocab import QUALIFYING_GROUPS, RISK_LEVELS, STATUSES, risk_rank, state_code
-from .policy import Policy, statement
+from .whatif import Policy, statement
 
 if TYPE_CHECKING:
     import pandas as pd

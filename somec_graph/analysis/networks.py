@@ -288,8 +288,9 @@ def mobile_group_rows(store: Store, *, days: int = 30) -> Rows:
 
 # --- ego network ------------------------------------------------------------
 
-def _lines(*parts: Any) -> str:
-    return "\n".join(str(p) for p in parts if p not in (None, ""))
+def _facts(record: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The named fields of a graph record that it has (absent and empty ones left out)."""
+    return {n: record[n] for n in names if record.get(n) not in (None, "")}
 
 
 def ego_network(store: Store, offender_id: str, *, window_days: int = 30,
@@ -310,18 +311,20 @@ def ego_network(store: Store, offender_id: str, *, window_days: int = 30,
         Node ids are ``"<kind>:<id>"`` (``offender:OFF-000001``,
         ``state:DE``, ...). Every node has ``kind`` (one of offender,
         conviction, state, agency, exchange, co_defendant), ``label`` (short)
-        and ``title`` (plain text, lines separated by newlines; not HTML).
-        Every edge has ``kind`` and ``status``:
+        and ``facts``: what the graph holds about it, as plain values (the
+        dashboard turns them into tooltip text). Every edge has ``kind`` and
+        ``status``:
 
         - ``nationality`` offender -> state; ``convicted`` offender ->
           conviction; ``convicted_in`` conviction -> state;
         - ``movement`` state -> state, one per movement (key = movement_id),
           with ``status`` and ``lag_days`` of SPEC §4.1 (None when the
-          movement is not counted), ``arrival_date`` and ``label``;
+          movement is not counted), ``arrival_date``, ``days_stayed``,
+          ``label`` and ``facts``;
         - ``sent`` agency -> exchange; ``received`` exchange -> agency;
           ``about`` exchange -> offender; ``concerns`` exchange -> conviction;
           ``located_in`` agency -> state;
-        - ``co_defendant`` conviction -> co_defendant (same case_id).
+        - ``co_defendant`` conviction -> co_defendant, with ``case_id``.
 
         ``status`` is None on every edge but movements. The graph attributes
         hold ``offender_id``, ``as_of`` (day number) and ``window_days``.
@@ -341,25 +344,22 @@ def ego_network(store: Store, offender_id: str, *, window_days: int = 30,
     def state(code: str) -> str:
         node = f"state:{code}"
         if node not in G:
-            G.add_node(node, kind="state", label=code, title=_lines(names.get(code, code), f"State {code}"))
+            G.add_node(node, kind="state", label=code, facts={"code": code, "name": names.get(code, code)})
         return node
 
     def edge(a: str, b: str, kind: str, key: str | None = None, **attrs: Any) -> None:
         G.add_edge(a, b, key=key or kind, kind=kind, **{"status": None, **attrs})
 
     me = f"offender:{o['offender_id']}"
-    G.add_node(me, kind="offender", label=o["offender_id"], title=_lines(
-        o["offender_id"], f"Nationality: {o['nationality']}", f"Risk level: {o['risk_level']}",
-        o.get("birth_year") and f"Born: {o['birth_year']}", o.get("sex") and f"Sex: {o['sex']}"))
+    G.add_node(me, kind="offender", label=o["offender_id"], facts=_facts(
+        o, "offender_id", "nationality", "risk_level", "birth_year", "sex"))
     edge(me, state(o["nationality"]), "nationality")
 
     for c in sorted(r["convictions"], key=lambda c: c["conviction_id"]):
         node = f"conviction:{c['conviction_id']}"
-        G.add_node(node, kind="conviction", label=f"{c['offence_code']} {c['conviction_date']}", title=_lines(
-            f"Conviction {c['conviction_id']}", f"Offence {c['offence_code']} ({c['group']})",
-            f"Convicted in {c['state']} on {c['conviction_date']}", c.get("case_id") and f"Case {c['case_id']}",
-            c.get("sentence_months") is not None and f"Sentence: {c['sentence_months']} months",
-            c.get("supervision_end") and f"Supervision until {c['supervision_end']}"))
+        G.add_node(node, kind="conviction", label=f"{c['offence_code']} {c['conviction_date']}", facts=_facts(
+            c, "conviction_id", "offence_code", "group", "state", "conviction_date", "case_id", "sentence_months",
+            "supervision_end"))
         edge(me, node, "convicted")
         edge(node, state(c["state"]), "convicted_in")
 
@@ -369,30 +369,22 @@ def ego_network(store: Store, offender_id: str, *, window_days: int = 30,
         stayed = None if i == len(moves) - 1 else m.get("stay_days")
         edge(state(m["from_state"]), state(m["to_state"]), "movement", key=m["movement_id"], status=gap,
              lag_days=lag, arrival_date=m["arrival_date"], days_stayed=stayed, label=m["arrival_date"],
-             title=_lines(f"Movement {m['movement_id']}: {m['from_state']} -> {m['to_state']}",
-                          f"Arrived {m['arrival_date']}", stayed is not None and f"Stayed {stayed} days",
-                          f"Receiving state: {gap}" + (f" (lag {lag} days)" if lag else "") if gap
-                          else "Not counted (no qualifying conviction yet)",
-                          m.get("detected_by") and f"Detected by {m['detected_by']}",
-                          m.get("source") and f"Source: {m['source']}"))
+             facts=_facts(m, "movement_id", "from_state", "to_state", "detected_by", "source"))
 
     for e in sorted(r["exchanges"], key=lambda e: e["exchange_id"]):
         node = f"exchange:{e['exchange_id']}"
-        G.add_node(node, kind="exchange", label=f"{e['mechanism']} {e['kind']}", title=_lines(
-            f"Exchange {e['exchange_id']} ({e['mechanism']}, {e['kind']})",
-            f"Sent {e['sent_date']}" + (f", received {e['received_date']}" if e.get("received_date") else ""),
-            e.get("sender") and f"From {e['sender']['name']} ({e['sender']['state']})",
-            e.get("recipient") and f"To {e['recipient']['name']} ({e['recipient']['state']})",
-            e.get("conviction_id") and f"Names conviction {e['conviction_id']}",
-            e.get("movement_id") and f"Names movement {e['movement_id']}"))
+        G.add_node(node, kind="exchange", label=f"{e['mechanism']} {e['kind']}", facts={
+            **_facts(e, "exchange_id", "mechanism", "kind", "sent_date", "received_date", "conviction_id",
+                     "movement_id"),
+            **{f"{role}_{key}": e[role][key] for role in ("sender", "recipient") if e.get(role)
+               for key in ("name", "state")}})
         for role, kind in (("sender", "sent"), ("recipient", "received")):
             a = e.get(role)
             if not a:
                 continue
             agency = f"agency:{a['agency_id']}"
             if agency not in G:
-                G.add_node(agency, kind="agency", label=a["agency_id"],
-                           title=_lines(a["name"], f"{a['kind']} agency in {a['state']}"))
+                G.add_node(agency, kind="agency", label=a["agency_id"], facts=_facts(a, "name", "kind", "state"))
                 edge(agency, state(a["state"]), "located_in")
             if kind == "sent":
                 edge(agency, node, kind)
@@ -406,10 +398,9 @@ def ego_network(store: Store, offender_id: str, *, window_days: int = 30,
                      key=lambda c: (c["offender_id"], c["conviction_id"])):
         node = f"offender:{co['offender_id']}"
         if node not in G:
-            G.add_node(node, kind="co_defendant", label=co["offender_id"], title=_lines(
-                f"Co-defendant {co['offender_id']}", f"Nationality: {co['nationality']}",
-                f"Risk level: {co['risk_level']}"))
+            G.add_node(node, kind="co_defendant", label=co["offender_id"],
+                       facts=_facts(co, "offender_id", "nationality", "risk_level"))
         conviction = f"conviction:{co['conviction_id']}"
         if conviction in G:
-            edge(conviction, node, "co_defendant", case_id=co["case_id"], title=f"Same case {co['case_id']}")
+            edge(conviction, node, "co_defendant", case_id=co["case_id"])
     return G

@@ -28,7 +28,7 @@ from ..days import to_day
 from ..errors import AccessDenied, SomecGraphError
 from ..store import Store
 from ..vocab import RISK_LEVELS
-from .network import network_html, packed_layout
+from .network_html import network_html, packed_layout
 from .periods import Period, parse
 from .style import KIND_COLORS, KIND_SHAPES
 

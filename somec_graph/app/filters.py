@@ -1,16 +1,58 @@
-"""The sidebar filters shared by the pages that aggregate; their values persist across pages."""
+"""The sidebar filters shared by the pages that aggregate: the `Filters` value the reads take, and its
+widgets, whose values persist across pages."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
-from .reads import Filters, states, yearly
+from ..vocab import RISK_LEVELS
 from .session import DataState, guard
 
-# --- sidebar filters (shared by the pages that aggregate) --------------------------
+
+@dataclass(frozen=True)
+class Filters:
+    window_days: int = 30
+    date_from: str | None = None
+    date_to: str | None = None
+    group: str | None = None
+    min_risk: str | None = None
+    states: tuple[str, ...] = ()
+
+    def gap_kwargs(self) -> dict[str, Any]:
+        """Keywords of somec_graph.analysis.gaps functions."""
+        return {"window_days": self.window_days, "date_from": self.date_from, "date_to": self.date_to,
+                "group": self.group, "min_risk": self.min_risk, "states": list(self.states) or None}
+
+    def caption_kwargs(self) -> dict[str, Any]:
+        return {"group": self.group, "min_risk": self.min_risk, "states": list(self.states),
+                "date_from": self.date_from, "date_to": self.date_to}
+
+    @classmethod
+    def of(cls, t: tuple) -> Filters:
+        """The filters back from `as_tuple()` (cached reads take the tuple: it hashes)."""
+        return cls(*t)
+
+    def as_tuple(self) -> tuple:
+        return (self.window_days, self.date_from, self.date_to, self.group, self.min_risk, self.states)
+
+
+def at_least(frame: pd.DataFrame, min_risk: str | None, column: str = "risk_level") -> pd.DataFrame:
+    """The rows of `frame` whose risk level is `min_risk` or above (every row without a minimum).
+
+    >>> at_least(pd.DataFrame({"risk_level": ["low", "high", "medium"]}), "medium")["risk_level"].tolist()
+    ['high', 'medium']
+    """
+    if not min_risk:
+        return frame
+    return frame[frame[column].map(RISK_LEVELS.index) >= RISK_LEVELS.index(min_risk)]
+
+
+# --- sidebar widgets --------------------------------------------------------------
 
 GROUP_CHOICES = {"violent or sexual": None, "violent": "violent", "sexual": "sexual"}
 RISK_CHOICES = {"any": None, "medium": "medium", "high": "high", "very high": "very_high"}
@@ -37,6 +79,8 @@ def _keep(name: str) -> Any:
 def sidebar_filters(state: DataState, *, show: tuple[str, ...] = ("period", "group", "risk", "states", "window"),
                     ) -> Filters:
     """The filter widgets in the sidebar; values persist across pages in session state."""
+    from .reads import states, yearly  # the reads take Filters: imported when the widgets are drawn
+
     sb = st.sidebar
     sb.header("Filters")
     with guard():

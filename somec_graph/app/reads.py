@@ -4,7 +4,6 @@ the database's write marker (`consistency.cached`), so a page never shows a half
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 import networkx as nx
@@ -13,6 +12,7 @@ import streamlit as st
 
 from ..access import disclosure
 from .consistency import cached
+from .filters import Filters
 from .session import get_store
 
 
@@ -21,33 +21,12 @@ def for_viewer(frame: pd.DataFrame, counts: list[str]) -> pd.DataFrame:
     store = get_store()
     return disclosure.suppress(frame, counts, store.user, min_cell=store.settings.min_cell)
 
-# --- filters ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Filters:
-    window_days: int = 30
-    date_from: str | None = None
-    date_to: str | None = None
-    group: str | None = None
-    min_risk: str | None = None
-    states: tuple[str, ...] = ()
-
-    def gap_kwargs(self) -> dict[str, Any]:
-        """Keywords of somec_graph.analysis.gaps functions."""
-        return {"window_days": self.window_days, "date_from": self.date_from, "date_to": self.date_to,
-                "group": self.group, "min_risk": self.min_risk, "states": list(self.states) or None}
-
-    def caption_kwargs(self) -> dict[str, Any]:
-        return {"group": self.group, "min_risk": self.min_risk, "states": list(self.states),
-                "date_from": self.date_from, "date_to": self.date_to}
-
-    def as_tuple(self) -> tuple:
-        return (self.window_days, self.date_from, self.date_to, self.group, self.min_risk, self.states)
-
-
-def _filters(t: tuple) -> Filters:
-    return Filters(*t)
-
+def min_shown(count: int) -> int:
+    """The smallest count a drawn aggregate may have for the signed-in user: `count`, and for a supervisor
+    at least SOMEC_MIN_CELL (a picture must not show what a table would suppress)."""
+    store = get_store()
+    return max(count, store.settings.min_cell) if disclosure.applies_to(store.user) else count
 
 # --- cached reads: gaps -------------------------------------------------------------
 
@@ -55,14 +34,14 @@ def _filters(t: tuple) -> Filters:
 def overview(data_key: str, filters: tuple) -> dict[str, Any]:
     from ..analysis import gaps
 
-    return gaps.overview(get_store(), **_filters(filters).gap_kwargs())
+    return gaps.overview(get_store(), **Filters.of(filters).gap_kwargs())
 
 
 @cached(st.cache_data(show_spinner=False, max_entries=64))
 def gap_matrix(data_key: str, filters: tuple) -> pd.DataFrame:
     from ..analysis import gaps
 
-    return for_viewer(gaps.matrix(get_store(), **_filters(filters).gap_kwargs()), ["movements"])
+    return for_viewer(gaps.matrix(get_store(), **Filters.of(filters).gap_kwargs()), ["movements"])
 
 
 @cached(st.cache_data(show_spinner=False, max_entries=64))
@@ -71,14 +50,14 @@ def receiving_rates(data_key: str, filters: tuple) -> pd.DataFrame:
     from ..analysis import gaps
     from .maps import receiving_rates as pooled
 
-    return for_viewer(pooled(gaps.matrix(get_store(), **_filters(filters).gap_kwargs())), ["arrivals"])
+    return for_viewer(pooled(gaps.matrix(get_store(), **Filters.of(filters).gap_kwargs())), ["arrivals"])
 
 
 @cached(st.cache_data(show_spinner=False, max_entries=64))
 def yearly(data_key: str, filters: tuple) -> pd.DataFrame:
     from ..analysis import gaps
 
-    return for_viewer(gaps.yearly(get_store(), **_filters(filters).gap_kwargs()), ["movements"])
+    return for_viewer(gaps.yearly(get_store(), **Filters.of(filters).gap_kwargs()), ["movements"])
 
 
 @cached(st.cache_data(show_spinner=False, max_entries=64))
@@ -152,7 +131,7 @@ def state_flow(data_key: str, filters: tuple) -> tuple[pd.DataFrame, pd.DataFram
     """
     from ..analysis import networks
 
-    f = _filters(filters)
+    f = Filters.of(filters)
     graph = networks.state_flow(get_store(), date_from=f.date_from, date_to=f.date_to, window_days=f.window_days)
     edges = pd.DataFrame([{"from_state": u, "to_state": v, "movements": a["movements"], "gap_rate": a.get("gap_rate")}
                           for u, v, a in graph.edges(data=True)],
@@ -178,7 +157,7 @@ def co_offender_layout(data_key: str, days: int, communities: tuple[int, ...], o
 
     Positions are computed once per selection, for the whole period: the period control reuses them.
     """
-    from . import network
+    from . import network_html
 
     graph, table = co_offenders(data_key)
     members = mobile_members(data_key, days)
@@ -187,8 +166,8 @@ def co_offender_layout(data_key: str, days: int, communities: tuple[int, ...], o
     if only_mobile:
         core = {m for m in members if m in selected}
         selected = core | {n for m in core for n in graph.neighbors(m)}
-    sub = network.capped(graph.subgraph(selected), table, limit)
-    pos = network.packed_layout(sub)
+    sub = network_html.capped(graph.subgraph(selected), table, limit)
+    pos = network_html.packed_layout(sub)
     return len(selected), sorted(sub), {str(n): p for n, p in pos.items()}
 
 
@@ -197,7 +176,7 @@ def co_offender_view(data_key: str, days: int, communities: tuple[int, ...], onl
                      period: tuple[str, str, str] | None = None) -> tuple[int, int, str | None]:
     """(offenders selected, offenders drawn, network HTML or None when none) for a selection; with a
     period (label, first day, last day) only the cases convicted in it are drawn in colour."""
-    from . import network
+    from . import network_html
 
     graph, table = co_offenders(data_key)
     total, shown, pos = co_offender_layout(data_key, days, communities, only_mobile, limit)
@@ -208,7 +187,7 @@ def co_offender_view(data_key: str, days: int, communities: tuple[int, ...], onl
         _, first, last = period
         active = {c for c, d in graph.graph.get("case_dates", {}).items() if d and first <= str(d)[:10] <= last}
     sub = graph.subgraph(shown)
-    html = network.co_offender_html(sub, table, mobile_members(data_key, days), pos=pos, active_cases=active,
+    html = network_html.co_offender_html(sub, table, mobile_members(data_key, days), pos=pos, active_cases=active,
                                     period=period[0] if period else None)
     return total, len(shown), html
 

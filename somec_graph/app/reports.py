@@ -7,7 +7,7 @@ import streamlit as st
 
 from ..errors import SomecGraphError
 from ..report import ReportFilters, report_file
-from .reads import Filters
+from .filters import Filters
 from .session import audit_event, current_user, get_store
 
 

@@ -40,7 +40,7 @@ from typing import Any
 import pandas as pd
 
 from ..analysis import gaps, networks, paths
-from ..analysis.policy import RULES
+from ..analysis.whatif import RULES
 from ..config import load_settings
 from ..ingest.contract import TABLES
 from ..ingest.load import Lookups, _props

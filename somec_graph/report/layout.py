@@ -15,7 +15,7 @@ import altair as alt
 import jinja2
 
 from ..access.disclosure import fewer_than, visible
-from ..analysis.policy import DEFAULT_NOTICE_DAYS, DEFAULT_REPLY_DAYS, RULES
+from ..analysis.whatif import DEFAULT_NOTICE_DAYS, DEFAULT_REPLY_DAYS, RULES
 from ..app import captions, charts, maps
 from ..app.style import RISK_LABELS, fmt_days, fmt_int, fmt_pct
 from .contents import Report

@@ -264,6 +264,57 @@ def _kind(value: Any) -> str:
     return kind if kind in KIND_COLORS else "other"
 
 
+def _lines(*parts: Any) -> str:
+    return "\n".join(str(p) for p in parts if p not in (None, "", False))
+
+
+def ego_node_title(kind: str, facts: Mapping[str, Any] | None) -> str:
+    """The tooltip text (plain, lines by newline) of an ego network node from its `facts`.
+
+    >>> ego_node_title("agency", {"name": "Polizei", "kind": "police", "state": "DE"})
+    'Polizei\\npolice agency in DE'
+    """
+    f = facts or {}
+    if not f:
+        return ""
+    if kind == "state":
+        return _lines(f["name"], f"State {f['code']}")
+    if kind in ("offender", "co_defendant"):
+        first = f["offender_id"] if kind == "offender" else f"Co-defendant {f['offender_id']}"
+        return _lines(first, f"Nationality: {f['nationality']}", f"Risk level: {f['risk_level']}",
+                      "birth_year" in f and f"Born: {f.get('birth_year')}", "sex" in f and f"Sex: {f.get('sex')}")
+    if kind == "conviction":
+        return _lines(f"Conviction {f['conviction_id']}", f"Offence {f['offence_code']} ({f['group']})",
+                      f"Convicted in {f['state']} on {f['conviction_date']}", "case_id" in f and f"Case {f.get('case_id')}",
+                      "sentence_months" in f and f"Sentence: {f.get('sentence_months')} months",
+                      "supervision_end" in f and f"Supervision until {f.get('supervision_end')}")
+    if kind == "exchange":
+        return _lines(f"Exchange {f['exchange_id']} ({f['mechanism']}, {f['kind']})",
+                      f"Sent {f['sent_date']}" + (f", received {f['received_date']}" if "received_date" in f else ""),
+                      "sender_name" in f and f"From {f.get('sender_name')} ({f.get('sender_state')})",
+                      "recipient_name" in f and f"To {f.get('recipient_name')} ({f.get('recipient_state')})",
+                      "conviction_id" in f and f"Names conviction {f.get('conviction_id')}",
+                      "movement_id" in f and f"Names movement {f.get('movement_id')}")
+    if kind == "agency":
+        return _lines(f["name"], f"{f['kind']} agency in {f['state']}")
+    return ""
+
+
+def ego_edge_title(kind: str, attrs: Mapping[str, Any]) -> str:
+    """The tooltip text of an ego network movement or co-defendant link ("" for the other links)."""
+    if kind == "co_defendant" and attrs.get("case_id"):
+        return f"Same case {attrs['case_id']}"
+    f = attrs.get("facts") or {}
+    if kind != "movement" or not f:
+        return ""
+    gap, lag, stayed = attrs.get("status"), attrs.get("lag_days"), attrs.get("days_stayed")
+    return _lines(f"Movement {f['movement_id']}: {f['from_state']} -> {f['to_state']}", f"Arrived {attrs['arrival_date']}",
+                  stayed is not None and f"Stayed {stayed} days",
+                  f"Receiving state: {gap}" + (f" (lag {lag} days)" if lag else "") if gap
+                  else "Not counted (no qualifying conviction yet)",
+                  "detected_by" in f and f"Detected by {f.get('detected_by')}", "source" in f and f"Source: {f.get('source')}")
+
+
 def ego_network_html(graph: nx.Graph, offender_id: str, height: int = 560) -> str:
     """The ego network of one offender: nodes coloured by kind, edges by arrival-gap status."""
     nodes, edges = [], []
@@ -274,7 +325,8 @@ def ego_network_html(graph: nx.Graph, offender_id: str, height: int = 560) -> st
         kinds.append(kind)
         is_ego = str(node_id) in (str(offender_id), f"offender:{offender_id}")
         nodes.append({"id": node_id, "label": attrs.get("label", node_id),
-                      "title": attrs.get("title") or f"{kind.replace('_', ' ')}: {attrs.get('label', node_id)}",
+                      "title": ego_node_title(kind, attrs.get("facts")) or f"{kind.replace('_', ' ')}: "
+                                                                                    f"{attrs.get('label', node_id)}",
                       "color": KIND_COLORS[kind], "shape": KIND_SHAPES[kind],
                       "size": 24 if is_ego else 13 if kind in ("state", "conviction") else 11,
                       "borderWidth": 3 if is_ego else 1, "borderColor": "#000000" if is_ego else "#555555",
@@ -287,7 +339,7 @@ def ego_network_html(graph: nx.Graph, offender_id: str, height: int = 560) -> st
             status = NOT_COUNTED
         if status:
             statuses.append(status)
-        title = attrs.get("title") or "\n".join(
+        title = ego_edge_title(kind, attrs) or "\n".join(
             x for x in (kind.replace("_", " "), f"receiving state: {STATUS_LABELS[status]}" if status else "") if x)
         edges.append({"from": u, "to": v, "color": STATUS_COLORS[status] if status else OTHER_LINK,
                       "width": 3 if status else 1.2, "title": title})
