@@ -1,6 +1,7 @@
 """Load test of the dashboard (issue 19): browser-like sessions over Streamlit's websocket on
 loopback read Overview, Work queue and Networks, first on quiet data, then while a sync runs;
-prints p50/p95 page time of both phases, and how many pages showed an error or waited.
+prints p50/p95 page time of both phases, how many pages showed an error or waited, and how many
+showed figures (a page's metrics) that are neither those before the sync nor those after it.
 
     SOMEC_DATA_DIR=/tmp/load-data python -m somec_graph.bench.dashboard_load --offenders 2000
 
@@ -37,6 +38,14 @@ class Phase:
     times: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     waited: int = 0
+    figures: list[tuple[str, tuple[tuple[str, str], ...]]] = field(default_factory=list)  # (page, its metrics)
+
+    def seen(self) -> dict[str, set[tuple[tuple[str, str], ...]]]:
+        """The distinct figures each page showed (pages that waited for the write show none)."""
+        found: dict[str, set[tuple[tuple[str, str], ...]]] = {}
+        for page, shown in self.figures:
+            found.setdefault(page, set()).add(shown)
+        return found
 
     def line(self, name: str) -> str:
         if not self.times:
@@ -53,6 +62,7 @@ async def page_run(ws: websockets.ClientConnection, page: str, phase: Phase) -> 
     started = time.monotonic()
     await ws.send(back.SerializeToString())
     waited = False
+    metrics: list[tuple[str, str]] = []
     while True:
         msg = ForwardMsg()
         msg.ParseFromString(await asyncio.wait_for(ws.recv(), timeout=600))
@@ -64,12 +74,16 @@ async def page_run(ws: websockets.ClientConnection, page: str, phase: Phase) -> 
                 phase.errors.append(f"{page or 'overview'}: {element.alert.body if which == 'alert' else 'exception'}")
             if which == "alert" and WAITING in element.alert.body:
                 waited = True
+            if which == "metric":
+                metrics.append((element.metric.label, element.metric.body))
         elif kind == "page_not_found":
             phase.errors.append(f"{page}: page not found")
         elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             break
     phase.times.append(time.monotonic() - started)
     phase.waited += waited
+    if not waited:
+        phase.figures.append((page or "overview", tuple(metrics)))
 
 
 async def session(url: str, phase: Phase, until: float, once: bool) -> None:
@@ -91,6 +105,17 @@ async def run_phase(url: str, sessions: int, seconds: float, writer: subprocess.
         until = time.monotonic()  # sessions finish their round once the write has ended
     await asyncio.gather(*tasks)
     return phase
+
+
+def mixed_line(quiet: Phase, during: Phase, after: Phase) -> str:
+    """How many pages read during the sync showed figures other than those before it or after it."""
+    before, later = quiet.seen(), after.seen()
+    mixed = [page for page, shown in during.figures
+             if shown not in before.get(page, set()) | later.get(page, set())]
+    unsteady = sorted(page for page, shown in before.items() if len(shown) > 1)
+    return (f"figures during the sync: {len(during.figures)} pages drew them, {len(mixed)} neither before nor after"
+            + (f" ({', '.join(sorted(set(mixed)))})" if mixed else "")
+            + (f"; quiet figures differed between sessions on {', '.join(unsteady)}" if unsteady else ""))
 
 
 def _free_port() -> int:
@@ -144,6 +169,7 @@ def main() -> None:
                                     text=True)
             during = asyncio.run(run_phase(url, sessions, args.seconds, sync))
             sync.wait(timeout=args.seconds)
+            after = asyncio.run(run_phase(url, 1, args.seconds, None))  # the figures once the sync is done
         finally:
             app.terminate()
             app.wait(timeout=30)
@@ -152,6 +178,7 @@ def main() -> None:
     print(quiet.line("without a sync"))
     print(during.line("during a sync"))
     print(f"sync exit code {sync.returncode}")
+    print(mixed_line(quiet, during, after))
     for error in (quiet.errors + during.errors)[:10]:
         print("error:", error)
 
