@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 from conftest import REPO
 
@@ -44,3 +45,50 @@ def test_schema_has_a_unique_constraint_per_contract_key() -> None:
 def test_graph_model_doc_names_every_label() -> None:
     text = (REPO / "docs" / "graph-model.md").read_text()
     assert all(f"| {t.label} | {t.key} |" in text for t in TABLES)
+
+
+def layout_table() -> list[tuple[list[Path], list[str]]]:
+    """The README's layout table: per row, the paths its first cell names and the `*.py` names its
+    second cell names. A name without a folder is a sibling of the path before it."""
+    section = re.search(r"^## Layout\n(.*?)^## ", (REPO / "README.md").read_text(), re.S | re.M)
+    assert section, "README.md has no ## Layout section"
+    rows = []
+    for line in section.group(1).splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) != 2 or cells[0] in ("path", "---"):
+            continue
+        paths: list[Path] = []
+        for name in re.findall(r"`([^`]+)`", cells[0]):
+            folder = REPO if "/" in name.rstrip("/") or not paths else paths[-1].parent
+            paths.append(folder / name)
+        rows.append((paths, re.findall(r"`([\w.]+\.py)`", cells[1])))
+    return rows
+
+
+def described_modules() -> set[Path]:
+    named = set()
+    for paths, modules in layout_table():
+        named |= {p for p in paths if p.suffix == ".py"}
+        folders = [p for p in paths if p.is_dir()]
+        named |= {folder / m for folder in folders for m in modules if (folder / m).exists()}
+    return named
+
+
+def project_modules() -> set[Path]:
+    sources = [*(REPO / "somec_graph").rglob("*.py"), REPO / "app.py", *(REPO / "app_pages").glob("*.py")]
+    return {p for p in sources if not p.name.startswith("__")}
+
+
+def test_readme_layout_names_every_module() -> None:
+    missing = sorted(str(p.relative_to(REPO)) for p in project_modules() - described_modules())
+    assert not missing, f"modules missing from README.md's layout table: {missing}"
+
+
+def test_readme_layout_names_nothing_that_does_not_exist() -> None:
+    absent = []
+    for paths, modules in layout_table():
+        absent += [str(p.relative_to(REPO)) for p in paths if not p.exists()]
+        folders = [p for p in paths if p.is_dir()]
+        absent += [f"{m} (in {', '.join(str(f.relative_to(REPO)) for f in folders) or 'no folder'})"
+                   for m in modules if not any((f / m).exists() for f in folders)]
+    assert not absent, f"README.md's layout table names what does not exist: {absent}"
