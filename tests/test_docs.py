@@ -28,6 +28,38 @@ def test_documented_defaults_match_the_settings_table() -> None:
     assert not wrong, f"docs/settings.md default differs from config.py (docs, code): {wrong}"
 
 
+def test_settings_page_documents_no_setting_that_does_not_exist() -> None:
+    text = (REPO / "docs" / "settings.md").read_text()
+    documented = re.findall(r"^\| `(SOMEC_[A-Z0-9_]+)` \|", text, re.M)
+    unknown = sorted(set(documented) - {s.env for s in SETTINGS})
+    assert not unknown, f"docs/settings.md documents settings config.py does not have: {unknown}"
+    assert len(documented) == len(set(documented)), "docs/settings.md documents a setting twice"
+
+
+# "`SOMEC_X` (default `v`)", "`SOMEC_X=v` (the default", "the default `SOMEC_X=v`"
+DEFAULT_MENTIONS = (r"`(SOMEC_[A-Z0-9_]+)` \(default `?([^`),:; ]+)",
+                    r"`(SOMEC_[A-Z0-9_]+)=([^`]+)` \((?:the )?default",
+                    r"default `(SOMEC_[A-Z0-9_]+)=([^`]+)`")
+
+
+def test_defaults_named_in_the_docs_are_the_settings_defaults() -> None:
+    """A default stated in passing anywhere in the docs is the one config.py has (a development
+    tool's own variables, such as tools/neo4j/server's, are checked against that tool)."""
+    defaults = {s.env: s.default for s in SETTINGS}
+    tool = (REPO / "tools" / "neo4j" / "server").read_text()
+    wrong = []
+    for doc in [REPO / "README.md", *sorted((REPO / "docs").glob("*.md"))]:
+        for pattern in DEFAULT_MENTIONS:
+            for env, value in re.findall(pattern, doc.read_text()):
+                if env in defaults:
+                    ok = defaults[env] == value
+                else:
+                    ok = re.search(rf"{env}:-{re.escape(value)}\b", tool) is not None
+                if not ok:
+                    wrong.append(f"{doc.name}: {env} default {value!r}")
+    assert not wrong, f"the docs state defaults the code does not have: {wrong}"
+
+
 def test_readme_first_screen_has_exactly_two_commands() -> None:
     text = (REPO / "README.md").read_text()
     first_block = re.search(r"```sh\n(.*?)```", text, re.S).group(1)
@@ -92,3 +124,26 @@ def test_readme_layout_names_nothing_that_does_not_exist() -> None:
         absent += [f"{m} (in {', '.join(str(f.relative_to(REPO)) for f in folders) or 'no folder'})"
                    for m in modules if not any((f / m).exists() for f in folders)]
     assert not absent, f"README.md's layout table names what does not exist: {absent}"
+
+
+def names_a_module(dotted: str) -> bool:
+    """`somec_graph.a.b` is a module or package, or a module's attribute (`somec_graph.a.b.f`)."""
+    parts = dotted.split(".")
+    for n in range(len(parts), 0, -1):
+        base = REPO.joinpath(*parts[:n])
+        source = base.with_suffix(".py") if base.with_suffix(".py").exists() else base / "__init__.py"
+        if source.exists():
+            return n == len(parts) or re.search(rf"^\s*(?:def |class )?{parts[n]}\b", source.read_text(),
+                                                re.M) is not None
+    return False
+
+
+def test_docs_and_docstrings_name_only_modules_that_exist() -> None:
+    """Every `somec_graph.…` the README, docs/, app.py, the pages and the package's own docstrings
+    and comments name is still there."""
+    sources = [REPO / "README.md", *(REPO / "docs").glob("*.md"), REPO / "app.py",
+               *(REPO / "app_pages").glob("*.py"), *(REPO / "somec_graph").rglob("*.py")]
+    stale = sorted({f"{path.relative_to(REPO)}: {name}" for path in sources
+                    for name in re.findall(r"\bsomec_graph(?:\.[a-z_]+)+", path.read_text())
+                    if not names_a_module(name)})
+    assert not stale, f"names of modules that do not exist: {stale}"
