@@ -1,7 +1,8 @@
 """somec-graph dashboard, started by `somec-graph app` (which gives Streamlit its safety settings).
 
 The navigation entry only: each page in app_pages/ is thin and calls the cached
-reads in somec_graph.app.dashboard and the builders in somec_graph.app.views.
+reads in somec_graph.app.reads and the dashboard's other layers and builders in
+somec_graph.app (README.md, Layout).
 """
 
 import streamlit as st

@@ -1,4 +1,5 @@
-"""The dashboard's pure builders (somec_graph.views): escaping, offline HTML, safe CSV, colours."""
+"""The dashboard's pure builders (somec_graph.app style, captions, charts, maps, network, downloads):
+escaping, offline HTML, safe CSV, colours."""
 
 from __future__ import annotations
 

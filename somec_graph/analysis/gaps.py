@@ -1,7 +1,7 @@
 """Information gaps between states: SPEC §4, to the letter.
 
 The facts that no window or as-of date changes are derived at load time
-(`somec_graph.derive`); here they are classified and aggregated. Heavy
+(`somec_graph.ingest.derive`); here they are classified and aggregated. Heavy
 aggregation (the gap matrix) runs inside the database; long listings are read
 as column lists and classified with `status()`.
 

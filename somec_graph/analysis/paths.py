@@ -1,6 +1,6 @@
 """Travel paths: one offender's journey and the corridors offenders use (SPEC §5).
 
-Both read facts stored at load time (`somec_graph.derive`): each movement's
+Both read facts stored at load time (`somec_graph.ingest.derive`): each movement's
 place in its offender's journey (the `NEXT` chain), the days stayed, and the
 earliest information event for the receiving state. The journey is one indexed
 lookup; corridors are aggregated inside the database, one file per hop count

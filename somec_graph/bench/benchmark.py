@@ -357,7 +357,8 @@ def bench_size(label: str, offenders: int, work: Path, naive: bool, bench: Bench
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m somec_graph.bench", description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="S,M,L", help="Comma-separated S, M, L or offender counts.")
-    parser.add_argument("--out", type=Path, default=Path("bench-results"))
+    parser.add_argument("--out", type=Path, default=Path("bench-results"),
+                        help="Folder for bench.csv and bench.md (default: bench-results).")
     parser.add_argument("--work", type=Path, default=None, help="Folder for data sets and stores (default: OUT/work).")
     parser.add_argument("--stores", default="embedded", help="Comma-separated: embedded, neo4j (side by side).")
     args = parser.parse_args(argv)

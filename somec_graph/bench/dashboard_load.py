@@ -1,4 +1,4 @@
-"""Load test of the dashboard (issue 19): browser-like sessions over Streamlit's websocket on
+"""Load test of the dashboard: browser-like sessions over Streamlit's websocket on
 loopback read Overview, Work queue and Networks, first on quiet data, then while a sync runs;
 prints p50/p95 page time of both phases, how many pages showed an error or waited, and how many
 showed figures (a page's metrics) that are neither those before the sync nor those after it.
@@ -129,9 +129,10 @@ def _cli(*args: str) -> list[str]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m somec_graph.bench.dashboard_load",
+                                     description=__doc__.split("\n\n")[0])
     parser.add_argument("--offenders", type=int, default=20_000, help="offenders of the synthetic data (M: 20,000)")
-    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--sessions", type=int, default=20, help=f"browser-like sessions (at most {MAX_SESSIONS})")
     parser.add_argument("--seconds", type=float, default=900, help="longest time of a phase")
     args = parser.parse_args()
     sessions = min(args.sessions, MAX_SESSIONS)
