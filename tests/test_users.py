@@ -1,4 +1,4 @@
-"""Users, roles and passwords in users.json (somec_graph.users)."""
+"""Users, roles and passwords in users.json (somec_graph.access.users)."""
 
 from __future__ import annotations
 
