@@ -1,5 +1,5 @@
-"""Shared fixtures: the store(s) under test, small data sets written as CSV files,
-the seed data set, and a clean graph per test that needs one.
+"""Pytest's fixtures and hooks: the store(s) under test, the seed data set, and a clean graph per
+test that needs one. The helpers they are built on, which tests import, are in fixtures.py.
 
 Every test that uses a store runs on each store chosen with `--store` (or
 SOMEC_TEST_STORE): `embedded` (the default ArcadeDB server), `neo4j` (a real
@@ -10,41 +10,24 @@ machinery are marked `embedded_only` or `neo4j_only`.
 
 from __future__ import annotations
 
-import csv
 import os
 import secrets
-import shutil
-import socket
 import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from fixtures import NEO4J_TOOL, STORES, Backend, chosen_stores, ensure_seed, free_port, wipe
 
-from somec_graph import cli
 from somec_graph.config import Settings, load_settings
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
-from somec_graph.resources import SEED_DIR
 from somec_graph.store import Store, embedded, open_store
 
-REPO = Path(__file__).resolve().parent.parent
-NEO4J_TOOL = REPO / "tools" / "neo4j" / "server"
-STORES = ("embedded", "neo4j")
 STORE_ENV = ("SOMEC_DATA_DIR", "SOMEC_NEO4J_URI", "SOMEC_NEO4J_USER", "SOMEC_NEO4J_PASSWORD", "SOMEC_NEO4J_DATABASE")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--store", choices=(*STORES, "both"), default=os.environ.get("SOMEC_TEST_STORE", "both"),
                      help="Store(s) the store-backed tests run on (default: both, or SOMEC_TEST_STORE).")
-
-
-def chosen_stores(config: pytest.Config) -> list[str]:
-    choice = config.getoption("--store")
-    return list(STORES) if choice == "both" else [choice]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -65,23 +48,6 @@ def _no_store_for_storeless_tests(request: pytest.FixtureRequest, monkeypatch: p
         for key in STORE_ENV:
             monkeypatch.delenv(key, raising=False)
         monkeypatch.setenv("SOMEC_DATA_DIR", str(tmp_path_factory.mktemp("no-store")))
-
-
-@dataclass(frozen=True)
-class Backend:
-    """One store under test and the environment that selects it (also passed to CLI subprocesses)."""
-    name: str
-    env: dict[str, str]
-
-    @property
-    def data_dir(self) -> Path:
-        return Path(self.env["SOMEC_DATA_DIR"])
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -148,14 +114,6 @@ def session_store(settings: Settings) -> Iterator[Store]:
     store.close()
 
 
-def wipe(store: Store) -> None:
-    """Delete everything, in batches: one transaction over the seed data outgrows the transaction
-    memory a Neo4j sized to its data allows (db.memory.transaction.max, half its heap)."""
-    while store.run_text("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS deleted",
-                         write=True)[0]["deleted"]:
-        pass
-
-
 @pytest.fixture
 def store(session_store: Store) -> Store:
     """The session's store with an empty graph."""
@@ -163,63 +121,7 @@ def store(session_store: Store) -> Store:
     return session_store
 
 
-def load_folder(store: Store, folder: Path) -> None:
-    """Validate and load a data set folder, which must be valid."""
-    ds = validate(folder)
-    assert ds.ok, ds.problems[:5]
-    load_dataset(store, ds)
-
-
-def ensure_seed(store: Store) -> Store:
-    """The seed data set in the graph, loaded only when the graph holds something else."""
-    offenders = store.run_text("MATCH (o:Offender) RETURN count(o) AS n")[0]["n"]
-    meta = store.run("load/meta")[0]
-    if not (offenders == 2000 and meta["version"] and not meta["pending"]):
-        wipe(store)
-        load_folder(store, SEED_DIR)
-    return store
-
-
 @pytest.fixture
 def seeded(session_store: Store) -> Store:
     """The session's store holding the seed data set."""
     return ensure_seed(session_store)
-
-
-def write_dataset(folder: Path, tables: dict[str, list[dict[str, str]] | str], with_reference: bool = False) -> Path:
-    """Write CSV files: a table as a list of dicts (header from the first) or as raw text."""
-    folder.mkdir(parents=True, exist_ok=True)
-    for name, content in tables.items():
-        path = folder / f"{name}.csv"
-        if isinstance(content, str):
-            path.write_text(content, encoding="utf-8")
-            continue
-        header: list[str] = []
-        for row in content:
-            header += [k for k in row if k not in header]
-        with path.open("w", newline="", encoding="utf-8") as fh:
-            writer = csv.DictWriter(fh, fieldnames=header, lineterminator="\n")
-            writer.writeheader()
-            writer.writerows(content)
-    if with_reference:
-        for name in ("states", "offence_categories", "mechanisms"):
-            shutil.copy(SEED_DIR / f"{name}.csv", folder / f"{name}.csv")
-    return folder
-
-
-def invoke(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """The CLI in-process (click's CliRunner isolation), through the same `main()` and its error
-    handling; for tests where a subprocess is not the point. Same result shape as `run_cli`."""
-    with CliRunner().isolation(env=env) as (out, err, _):
-        try:
-            cli.main(list(args))
-            code = 0
-        except SystemExit as exc:
-            code = exc.code if isinstance(exc.code, int) else 1
-    return subprocess.CompletedProcess(list(args), code, out.getvalue().decode(), err.getvalue().decode())
-
-
-def run_cli(*args: str, env: dict[str, str] | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
-    """Run the real `somec-graph` CLI in a subprocess, as a user would."""
-    return subprocess.run([sys.executable, "-m", "somec_graph.cli", *args], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})}, cwd=REPO)

@@ -1,7 +1,7 @@
 """Small hand-made data sets for the validation, load, CLI and store tests.
 
 `base()` is a valid data set of three offenders; tests copy it, change or add a
-row and write it with `conftest.write_dataset`. The expected graph of a data
+row and write it with `fixtures.write_dataset`. The expected graph of a data
 set is computed here from the rows themselves (`expected_counts`), not by the
 code under test.
 """

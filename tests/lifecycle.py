@@ -14,7 +14,7 @@ import csv
 import shutil
 from pathlib import Path
 
-from conftest import invoke
+from fixtures import invoke
 
 DATA_FILES = ("agencies", "offenders", "convictions", "movements", "exchanges")
 STATES = ("DE", "FR", "AT", "NL", "RO")

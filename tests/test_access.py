@@ -8,7 +8,7 @@ aggregates and never an offender id.
 from __future__ import annotations
 
 import pytest
-from conftest import write_dataset
+from fixtures import write_dataset
 
 from somec_graph.analysis import gaps, networks, paths
 from somec_graph.errors import AccessDenied, SomecGraphError
@@ -25,7 +25,7 @@ AGENCIES = [{"agency_id": f"{s}-POL", "name": f"{s} police", "state": s, "kind":
 
 @pytest.fixture(scope="module")
 def scoped(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from conftest import wipe
+    from fixtures import wipe
 
     wipe(session_store)
     folder = write_dataset(tmp_path_factory.mktemp("access"), {

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import run_cli, wipe, write_dataset
+from fixtures import run_cli, wipe, write_dataset
 from test_queue import EXPECTED, MOVEMENTS, OFFENDERS, _tables
 
 from somec_graph import audit

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ensure_seed
+from fixtures import ensure_seed
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, texts
 

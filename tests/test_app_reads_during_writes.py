@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import streamlit as st
-from conftest import load_folder
+from fixtures import load_folder
 from streamlit.testing.v1 import AppTest
 
 from somec_graph.analysis import gaps

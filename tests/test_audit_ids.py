@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from conftest import invoke, load_folder
+from fixtures import invoke, load_folder
 from lifecycle import read
 
 from somec_graph import audit

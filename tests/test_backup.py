@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import invoke, load_folder
+from fixtures import invoke, load_folder
 from lifecycle import answers, read, shrink
 
 from somec_graph.errors import SomecGraphError

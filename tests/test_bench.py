@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import chosen_stores
+from fixtures import chosen_stores
 
 pytestmark = pytest.mark.slow
 

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from conftest import ensure_seed, run_cli
+from fixtures import ensure_seed, run_cli
 from test_app_login import seed_offenders_involving
 
 from somec_graph.ingest.load import load_dataset

@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import invoke, run_cli, wipe, write_dataset
 from datasets import base, expected_counts
+from fixtures import invoke, run_cli, wipe, write_dataset
 
 from somec_graph.config import load_settings
 from somec_graph.ingest.load import load_dataset

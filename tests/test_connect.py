@@ -18,7 +18,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import run_cli, wipe, write_dataset
+from fixtures import run_cli, wipe, write_dataset
 
 from somec_graph import audit
 from somec_graph.analysis import connections

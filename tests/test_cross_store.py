@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import NEO4J_TOOL, chosen_stores, free_port, run_cli
+from fixtures import NEO4J_TOOL, chosen_stores, free_port, run_cli
 
 from somec_graph.resources import SEED_DIR
 

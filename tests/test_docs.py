@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from conftest import REPO
+from fixtures import REPO
 
 from somec_graph.config import SETTINGS
 from somec_graph.ingest.contract import TABLES

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import invoke, load_folder, wipe
+from fixtures import invoke, load_folder, wipe
 from lifecycle import answers, read, without
 
 from somec_graph import audit

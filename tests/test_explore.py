@@ -17,7 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from conftest import wipe, write_dataset
+from fixtures import wipe, write_dataset
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, assert_clean
 

@@ -27,7 +27,7 @@ from pathlib import Path
 
 import networkx as nx
 import pytest
-from conftest import write_dataset
+from fixtures import write_dataset
 
 from somec_graph import export
 from somec_graph.errors import AccessDenied, SomecGraphError

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, invoke, wipe
+from fixtures import REPO, invoke, wipe
 from lifecycle import answers, read
 
 from somec_graph.ingest.load import load_dataset

@@ -22,8 +22,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import REPO, write_dataset
 from datasets import base
+from fixtures import REPO, write_dataset
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 

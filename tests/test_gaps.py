@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import run_cli, write_dataset
+from fixtures import run_cli, write_dataset
 
 from somec_graph.analysis import gaps
 from somec_graph.ingest.load import load_dataset
@@ -114,7 +114,7 @@ def _dataset(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def gap_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from conftest import wipe
+    from fixtures import wipe
 
     wipe(session_store)
     ds = validate(_dataset(tmp_path_factory.mktemp("gaps")))

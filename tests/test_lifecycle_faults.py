@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import REPO, load_folder, run_cli, wipe
+from fixtures import REPO, load_folder, run_cli, wipe
 from lifecycle import answers, read, shrink, without
 
 from somec_graph.store import Store

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, run_cli, wipe, write_dataset
 from datasets import Rows, base, counts_of, expected_counts
+from fixtures import REPO, run_cli, wipe, write_dataset
 
 from somec_graph.ingest.contract import TABLES_BY_NAME
 from somec_graph.ingest.load import LoadSummary, Lookups, _props, load_dataset

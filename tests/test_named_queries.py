@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import run_cli, wipe, write_dataset
+from fixtures import run_cli, wipe, write_dataset
 
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate

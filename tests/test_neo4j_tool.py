@@ -8,7 +8,7 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import NEO4J_TOOL
+from fixtures import NEO4J_TOOL
 
 
 def tool(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -24,7 +24,7 @@ from pathlib import Path
 import networkx as nx
 import pandas as pd
 import pytest
-from conftest import wipe, write_dataset
+from fixtures import wipe, write_dataset
 
 from somec_graph.analysis import networks
 from somec_graph.errors import SomecGraphError

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import run_cli, wipe, write_dataset
+from fixtures import run_cli, wipe, write_dataset
 
 from somec_graph.analysis import paths
 from somec_graph.errors import SomecGraphError

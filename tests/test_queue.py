@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import write_dataset
+from fixtures import write_dataset
 
 from somec_graph import audit
 from somec_graph.access.users import User
@@ -113,7 +113,7 @@ def _load(store: Store, folder: Path, **changes: dict) -> None:
 
 @pytest.fixture(scope="module")
 def queue_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from conftest import wipe
+    from fixtures import wipe
 
     wipe(session_store)
     _load(session_store, tmp_path_factory.mktemp("queue"))
@@ -252,7 +252,7 @@ def test_unknown_movement_and_state(no_cases: Store) -> None:
 
 
 def test_cli_queue(no_cases: Store) -> None:
-    from conftest import run_cli
+    from fixtures import run_cli
 
     cases.record_case(no_cases, "M-10", "requested", mechanism="ECRIS")
     result = run_cli("queue", "--state", "DE", "--format", "csv")

@@ -6,8 +6,8 @@ read-only procedures are allowed; parameters are values, never Cypher."""
 from __future__ import annotations
 
 import pytest
-from conftest import run_cli, write_dataset
 from datasets import base, counts_of
+from fixtures import run_cli, write_dataset
 
 from somec_graph.errors import QueryError
 from somec_graph.ingest.load import load_dataset

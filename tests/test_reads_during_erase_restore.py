@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from conftest import load_folder, run_cli
+from fixtures import load_folder, run_cli
 from test_reads_during_writes import SLOW_LOAD, start_cli, two_sets
 
 from somec_graph.store import Store

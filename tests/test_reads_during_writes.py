@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import REPO, load_folder, run_cli, wipe
+from fixtures import REPO, load_folder, run_cli, wipe
 
 from somec_graph.store import Store, marker
 from somec_graph.synth import generate

@@ -16,7 +16,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import run_cli
+from fixtures import run_cli
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT
 from test_app_login import seeded_with_users

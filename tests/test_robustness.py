@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import NEO4J_TOOL, REPO, run_cli, wipe
+from fixtures import NEO4J_TOOL, REPO, run_cli, wipe
 
 from somec_graph.store import Store, embedded
 from somec_graph.synth import generate

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import Backend, run_cli
+from fixtures import Backend, run_cli
 
 from somec_graph.config import load_settings
 from somec_graph.errors import ConfigError

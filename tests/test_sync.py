@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import invoke, load_folder, wipe, write_dataset
 from datasets import base, expected_counts
+from fixtures import invoke, load_folder, wipe, write_dataset
 from lifecycle import answers, read, shrink, without, write
 
 from somec_graph.errors import SomecGraphError

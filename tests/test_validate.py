@@ -11,8 +11,8 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from conftest import write_dataset
 from datasets import base, seed_rows
+from fixtures import write_dataset
 
 from somec_graph.ingest.validate import Problem, problems_csv, validate
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import run_cli, write_dataset
+from fixtures import run_cli, write_dataset
 
 from somec_graph.analysis import gaps, whatif
 from somec_graph.errors import SomecGraphError
@@ -160,7 +160,7 @@ def _dataset(folder: Path) -> Path:
 
 @pytest.fixture(scope="module")
 def whatif_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from conftest import wipe
+    from fixtures import wipe
 
     wipe(session_store)
     ds = validate(_dataset(tmp_path_factory.mktemp("whatif")))

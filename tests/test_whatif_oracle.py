@@ -17,7 +17,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from conftest import wipe
+from fixtures import wipe
 
 from somec_graph.analysis import gaps, whatif
 from somec_graph.days import to_iso

@@ -5,7 +5,7 @@ from __future__ import annotations
 import subprocess
 
 import pytest
-from conftest import REPO
+from fixtures import REPO
 
 pytestmark = pytest.mark.slow
 

@@ -11,8 +11,8 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import load_folder, run_cli, write_dataset
 from datasets import base, counts_of
+from fixtures import load_folder, run_cli, write_dataset
 from streamlit.testing.v1 import AppTest
 from test_app import PAGES, TIMEOUT
 
