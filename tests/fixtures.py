@@ -12,13 +12,16 @@ import shutil
 import socket
 import subprocess
 import sys
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
 
 from somec_graph import cli
+from somec_graph.ingest.contract import TABLES_BY_NAME
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
 from somec_graph.resources import SEED_DIR
@@ -59,11 +62,11 @@ def wipe(store: Store) -> None:
         pass
 
 
-def load_folder(store: Store, folder: Path) -> None:
-    """Validate and load a data set folder, which must be valid."""
+def load_folder(store: Store, folder: Path, sync: bool = False) -> None:
+    """Validate and load (or sync to) a data set folder, which must be valid."""
     ds = validate(folder)
     assert ds.ok, ds.problems[:5]
-    load_dataset(store, ds)
+    load_dataset(store, ds, sync=sync)
 
 
 def ensure_seed(store: Store) -> Store:
@@ -76,7 +79,10 @@ def ensure_seed(store: Store) -> Store:
     return store
 
 
-def write_dataset(folder: Path, tables: dict[str, list[dict[str, str]] | str], with_reference: bool = False) -> Path:
+Tables = dict[str, list[dict[str, str]] | str]
+
+
+def write_dataset(folder: Path, tables: Tables, with_reference: bool = False) -> Path:
     """Write CSV files: a table as a list of dicts (header from the first) or as raw text."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, content in tables.items():
@@ -95,6 +101,62 @@ def write_dataset(folder: Path, tables: dict[str, list[dict[str, str]] | str], w
         for name in ("states", "offence_categories", "mechanisms"):
             shutil.copy(SEED_DIR / f"{name}.csv", folder / f"{name}.csv")
     return folder
+
+
+def load_tables(store: Store, folder: Path, tables: Tables, with_reference: bool = False, sync: bool = False) -> None:
+    """Write `tables` as a data set under `folder` and load it onto what `store` holds (or sync to it)."""
+    load_folder(store, write_dataset(folder, tables, with_reference), sync=sync)
+
+
+def loaded_store(store: Store, folder: Path, tables: Tables, with_reference: bool = False) -> Store:
+    """`store` holding the data set `tables` and nothing else; the data set is written under `folder`."""
+    wipe(store)
+    load_tables(store, folder, tables, with_reference)
+    return store
+
+
+# --- tuple-to-row builders ----------------------------------------------------------------------
+# A hand-made data set lists each table's rows as tuples: {key: (values...)} or [(key, values...)].
+# The values are, in order, the columns the builder is given; by default those below.
+OFFENDER = ("nationality", "risk_level")
+CONVICTION = ("offender_id", "state", "offence_code", "conviction_date", "supervision_end")
+MOVEMENT = ("offender_id", "from_state", "to_state", "arrival_date")
+EXCHANGE = ("mechanism", "sender", "recipient", "offender_id", "kind", "sent_date", "received_date", "conviction_id")
+Spec = Mapping[str, Sequence[str]] | Iterable[Sequence[str]]
+
+
+def rows(table: str, spec: Spec, columns: Sequence[str]) -> list[dict[str, str]]:
+    """CSV rows of a table of the contract (`TABLES`): its key, then `columns`, from each tuple of `spec`."""
+    declared = TABLES_BY_NAME[table]
+    unknown = [c for c in columns if c not in declared.column_names]
+    assert not unknown, f"{table} has no column {unknown}"
+    keyed = spec.items() if isinstance(spec, Mapping) else ((values[0], values[1:]) for values in spec)
+    out = []
+    for key, values in keyed:
+        assert len(values) == len(columns), f"{table} {key}: {len(values)} values for the columns {list(columns)}"
+        out.append({declared.key: key, **dict(zip(columns, values))})
+    return out
+
+
+def offenders(spec: Spec, columns: Sequence[str] = OFFENDER) -> list[dict[str, str]]:
+    return rows("offenders", spec, columns)
+
+
+def convictions(spec: Spec, columns: Sequence[str] = CONVICTION) -> list[dict[str, str]]:
+    return rows("convictions", spec, columns)
+
+
+def movements(spec: Spec, columns: Sequence[str] = MOVEMENT) -> list[dict[str, str]]:
+    return rows("movements", spec, columns)
+
+
+def exchanges(spec: Spec, columns: Sequence[str] = EXCHANGE) -> list[dict[str, str]]:
+    return rows("exchanges", spec, columns)
+
+
+def frame_rows(frame: pd.DataFrame) -> list[tuple]:
+    """An answer's rows as tuples, a missing value as None (so that rows compare with ==)."""
+    return [tuple(None if pd.isna(x) else x for x in r) for r in frame.itertuples(index=False)]
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

@@ -6,15 +6,10 @@ the comments (window 30 days, as-of 2021-12-31 unless a test says otherwise).
 
 from __future__ import annotations
 
-from pathlib import Path
-
-import pandas as pd
 import pytest
-from fixtures import run_cli, write_dataset
+from fixtures import convictions, exchanges, frame_rows, loaded_store, movements, offenders, run_cli
 
 from somec_graph.analysis import gaps
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
 
 AS_OF = "2021-12-31"
@@ -97,30 +92,14 @@ EXCHANGES = {
 }
 
 
-def _dataset(folder: Path) -> Path:
-    return write_dataset(folder, {
-        "agencies": AGENCIES,
-        "offenders": [{"offender_id": o, "nationality": n, "risk_level": r} for o, (n, r) in OFFENDERS.items()],
-        "convictions": [{"conviction_id": c, "offender_id": o, "state": s, "offence_code": code,
-                         "conviction_date": d, "supervision_end": end}
-                        for c, (o, s, code, d, end) in CONVICTIONS.items()],
-        "movements": [{"movement_id": m, "offender_id": o, "from_state": f, "to_state": t, "arrival_date": d}
-                      for m, (o, f, t, d) in MOVEMENTS.items()],
-        "exchanges": [{"exchange_id": x, "mechanism": mech, "sender": s, "recipient": r, "offender_id": o,
-                       "kind": k, "sent_date": sent, "received_date": rec, "conviction_id": c}
-                      for x, (mech, s, r, o, k, sent, rec, c) in EXCHANGES.items()],
-    })
+def _tables() -> dict:
+    return {"agencies": AGENCIES, "offenders": offenders(OFFENDERS), "convictions": convictions(CONVICTIONS),
+            "movements": movements(MOVEMENTS), "exchanges": exchanges(EXCHANGES)}
 
 
 @pytest.fixture(scope="module")
 def gap_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from fixtures import wipe
-
-    wipe(session_store)
-    ds = validate(_dataset(tmp_path_factory.mktemp("gaps")))
-    assert ds.ok, ds.problems
-    load_dataset(session_store, ds)
-    return session_store
+    return loaded_store(session_store, tmp_path_factory.mktemp("gaps"), _tables())
 
 
 # movement -> (conviction_state, status, lag_days) at as-of 2021-12-31, window 30
@@ -145,7 +124,7 @@ def test_arrivals_exact_rows(gap_store: Store) -> None:
     got = gaps.arrivals(gap_store, window_days=30, as_of=AS_OF)
     expected = [(m, MOVEMENTS[m][0], "RO", "DE", MOVEMENTS[m][3], *v)
                 for m, v in sorted(EXPECTED_ARRIVALS.items()) if v is not None]
-    rows = [tuple(None if pd.isna(x) else x for x in r) for r in got.itertuples(index=False)]
+    rows = frame_rows(got)
     assert rows == expected
 
 
@@ -168,7 +147,7 @@ def test_default_as_of_is_latest_event(gap_store: Store) -> None:
 
 def test_ecris_exact_rows(gap_store: Store) -> None:
     got = gaps.ecris(gap_store, window_days=30, as_of=AS_OF)
-    rows = [tuple(None if pd.isna(x) else x for x in r) for r in got.itertuples(index=False)]
+    rows = frame_rows(got)
     assert rows == [
         ("C-A08-a", "A08", "FR", "RO", "unnotified", None),  # convicted outside RO: counted too
         ("C-A08-b", "A08", "PL", "RO", "unnotified", None),
@@ -185,7 +164,7 @@ def test_ecris_exact_rows(gap_store: Store) -> None:
 
 def test_supervision_exact_rows(gap_store: Store) -> None:
     got = gaps.supervision(gap_store, window_days=30, as_of=AS_OF)
-    rows = [tuple(None if pd.isna(x) else x for x in r) for r in got.itertuples(index=False)]
+    rows = frame_rows(got)
     assert rows == [
         ("M-S1", "C-S1", "S1", "FR", "DE", "notified", 19),
         ("M-S4", "C-S4", "S4", "FR", "DE", "unnotified", None),  # ends the day after arrival: running

@@ -15,16 +15,12 @@ from __future__ import annotations
 import subprocess
 import sys
 import time
-from pathlib import Path
 
-import pandas as pd
 import pytest
-from fixtures import run_cli, wipe, write_dataset
+from fixtures import frame_rows, loaded_store, movements, run_cli
 
 from somec_graph.analysis import paths
 from somec_graph.errors import SomecGraphError
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.output import render
 from somec_graph.store import Store
 
@@ -51,26 +47,14 @@ EXCHANGES = [{"exchange_id": "X-P1", "mechanism": "SIS", "sender": "RO-POL", "re
               "offender_id": "P1", "kind": "alert", "sent_date": "2021-01-20", "received_date": "2021-01-21"}]
 
 
-def _dataset(folder: Path) -> Path:
-    return write_dataset(folder, {
-        "agencies": AGENCIES, "offenders": OFFENDERS, "convictions": CONVICTIONS,
-        "movements": [{"movement_id": m, "offender_id": o, "from_state": f, "to_state": t, "arrival_date": d}
-                      for m, o, f, t, d in MOVEMENTS],
-        "exchanges": EXCHANGES,
-    })
+def _tables() -> dict:
+    return {"agencies": AGENCIES, "offenders": OFFENDERS, "convictions": CONVICTIONS,
+            "movements": movements(MOVEMENTS), "exchanges": EXCHANGES}
 
 
 @pytest.fixture(scope="module")
 def path_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    wipe(session_store)
-    ds = validate(_dataset(tmp_path_factory.mktemp("paths")))
-    assert ds.ok, ds.problems
-    load_dataset(session_store, ds)
-    return session_store
-
-
-def _rows(frame: pd.DataFrame) -> list[tuple]:
-    return [tuple(None if pd.isna(x) else x for x in r) for r in frame.itertuples(index=False)]
+    return loaded_store(session_store, tmp_path_factory.mktemp("paths"), _tables())
 
 
 # --- journey -------------------------------------------------------------------
@@ -78,7 +62,7 @@ def _rows(frame: pd.DataFrame) -> list[tuple]:
 def test_journey_in_arrival_order_with_days_stayed_and_status(path_store: Store) -> None:
     got = paths.journey(path_store, "P1")
     assert got.columns.tolist() == paths.JOURNEY_COLUMNS
-    assert _rows(got) == [
+    assert frame_rows(got) == [
         ("M-P1-1", "RO", "IT", "2021-01-01", 59, "notified", 20),
         ("M-P1-2", "IT", "ES", "2021-03-01", 10, "unnotified", None),
         ("M-P1-3", "ES", "DE", "2021-03-11", None, "unnotified", None),  # the last: no days stayed
@@ -87,18 +71,18 @@ def test_journey_in_arrival_order_with_days_stayed_and_status(path_store: Store)
 
 def test_journey_window_and_as_of(path_store: Store) -> None:
     # window 10: the alert 20 days after arrival is late
-    assert _rows(paths.journey(path_store, "P1", window_days=10))[0][5:] == ("late", 20)
+    assert frame_rows(paths.journey(path_store, "P1", window_days=10))[0][5:] == ("late", 20)
     # as of 2021-03-05: the third arrival is not seen, the second becomes the last and is pending
-    assert _rows(paths.journey(path_store, "P1", as_of="2021-03-05")) == [
+    assert frame_rows(paths.journey(path_store, "P1", as_of="2021-03-05")) == [
         ("M-P1-1", "RO", "IT", "2021-01-01", 59, "notified", 20),
         ("M-P1-2", "IT", "ES", "2021-03-01", None, "pending", None),
     ]
     # before the alert arrived and the window closed: pending
-    assert _rows(paths.journey(path_store, "P1", as_of="2021-01-15"))[0][5:] == ("pending", None)
+    assert frame_rows(paths.journey(path_store, "P1", as_of="2021-01-15"))[0][5:] == ("pending", None)
 
 
 def test_journey_of_offender_never_counted_has_empty_status(path_store: Store) -> None:
-    assert _rows(paths.journey(path_store, "P2")) == [
+    assert frame_rows(paths.journey(path_store, "P2")) == [
         ("M-P2-1", "PL", "DE", "2021-02-01", 10, None, None),
         ("M-P2-2", "DE", "PL", "2021-02-11", None, None, None),
     ]
@@ -154,11 +138,11 @@ EXPECTED_CORRIDORS = {
 def test_corridors_count_each_offender_once(path_store: Store, hops: int) -> None:
     got = paths.corridors(path_store, hops=hops)
     assert got.columns.tolist() == ["sequence", "offenders"]
-    assert _rows(got) == EXPECTED_CORRIDORS[hops]
+    assert frame_rows(got) == EXPECTED_CORRIDORS[hops]
 
 
 def test_corridors_limit(path_store: Store) -> None:
-    assert _rows(paths.corridors(path_store, hops=1, limit=2)) == [("IT>ES", 3), ("RO>IT", 3)]
+    assert frame_rows(paths.corridors(path_store, hops=1, limit=2)) == [("IT>ES", 3), ("RO>IT", 3)]
 
 
 @pytest.mark.parametrize("hops, period, expected", [
@@ -171,7 +155,7 @@ def test_corridors_limit(path_store: Store) -> None:
     (3, {"date_from": "2023-01-01"}, []),
 ])
 def test_corridors_period_filters_first_movement(path_store: Store, hops: int, period: dict, expected: list) -> None:
-    assert _rows(paths.corridors(path_store, hops=hops, **period)) == expected
+    assert frame_rows(paths.corridors(path_store, hops=hops, **period)) == expected
 
 
 def test_corridors_bad_options(path_store: Store) -> None:

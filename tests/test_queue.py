@@ -9,16 +9,15 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pandas as pd
 import pytest
-from fixtures import write_dataset
+from fixtures import convictions, frame_rows, load_tables, loaded_store, run_cli
+from fixtures import movements as movement_rows
+from fixtures import offenders as offender_rows
 
 from somec_graph import audit
 from somec_graph.access.users import User
 from somec_graph.analysis import gaps
 from somec_graph.errors import AccessDenied, SomecGraphError
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
 from somec_graph.workqueue import cases, queue
 
@@ -93,31 +92,17 @@ SUPERVISOR = User("sup", "supervisor")
 
 
 def _tables(movements: dict[str, tuple] = MOVEMENTS, offenders: dict[str, tuple] = OFFENDERS) -> dict:
-    return {
-        "agencies": AGENCIES,
-        "offenders": [{"offender_id": o, "nationality": n, "risk_level": r} for o, (n, r) in offenders.items()],
-        "convictions": [{"conviction_id": c, "offender_id": o, "state": s, "offence_code": code,
-                         "conviction_date": d, "supervision_end": end}
-                        for c, (o, s, code, d, end) in CONVICTIONS.items()],
-        "movements": [{"movement_id": m, "offender_id": o, "from_state": f, "to_state": t, "arrival_date": d}
-                      for m, (o, f, t, d) in movements.items()],
-        "exchanges": EXCHANGES,
-    }
+    return {"agencies": AGENCIES, "offenders": offender_rows(offenders), "convictions": convictions(CONVICTIONS),
+            "movements": movement_rows(movements), "exchanges": EXCHANGES}
 
 
 def _load(store: Store, folder: Path, **changes: dict) -> None:
-    ds = validate(write_dataset(folder, _tables(**changes)))
-    assert ds.ok, ds.problems
-    load_dataset(store, ds)
+    load_tables(store, folder, _tables(**changes))
 
 
 @pytest.fixture(scope="module")
 def queue_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from fixtures import wipe
-
-    wipe(session_store)
-    _load(session_store, tmp_path_factory.mktemp("queue"))
-    return session_store
+    return loaded_store(session_store, tmp_path_factory.mktemp("queue"), _tables())
 
 
 @pytest.fixture
@@ -126,15 +111,11 @@ def no_cases(queue_store: Store) -> Store:
     return queue_store
 
 
-def _rows(frame: pd.DataFrame) -> list[tuple]:
-    return [tuple(None if pd.isna(x) else x for x in r) for r in frame.itertuples(index=False)]
-
-
 def test_queue_exact_rows(no_cases: Store) -> None:
     got = queue.queue(no_cases, "DE", window_days=30, as_of=AS_OF)
     assert got.columns.tolist() == queue.QUEUE_COLUMNS
-    assert _rows(got) == EXPECTED
-    assert _rows(queue.queue(no_cases, "de")) == EXPECTED  # default as-of; codes as typed
+    assert frame_rows(got) == EXPECTED
+    assert frame_rows(queue.queue(no_cases, "de")) == EXPECTED  # default as-of; codes as typed
 
 
 @pytest.mark.parametrize("as_of, window, movement, expected", [
@@ -180,7 +161,7 @@ def test_counts_for_supervisors(no_cases: Store) -> None:
     cases.record_case(no_cases, "M-01", "requested", mechanism="ECRIS")
     cases.record_case(no_cases, "M-03", "closed", reason="left_state")
     got = queue.counts(no_cases.as_user(SUPERVISOR))
-    assert _rows(got) == [("DE", 8, 6, 1, 1), ("FR", 2, 2, 0, 0)]
+    assert frame_rows(got) == [("DE", 8, 6, 1, 1), ("FR", 2, 2, 0, 0)]
 
 
 def test_cases_never_change_a_gap_answer(no_cases: Store) -> None:
@@ -217,7 +198,7 @@ def test_analysts_write_cases_only_into_their_states(no_cases: Store) -> None:
 
 
 def test_queue_scope(no_cases: Store) -> None:
-    assert _rows(queue.queue(no_cases.as_user(ANALYST_DE), "DE")) == EXPECTED
+    assert frame_rows(queue.queue(no_cases.as_user(ANALYST_DE), "DE")) == EXPECTED
     with pytest.raises(AccessDenied, match=r"^The work queue of DE is outside your states \(FR, IT\)"):
         queue.queue(no_cases.as_user(ANALYST_FR), "DE")
     with pytest.raises(AccessDenied, match="supervisor role sees aggregates only"):
@@ -252,8 +233,6 @@ def test_unknown_movement_and_state(no_cases: Store) -> None:
 
 
 def test_cli_queue(no_cases: Store) -> None:
-    from fixtures import run_cli
-
     cases.record_case(no_cases, "M-10", "requested", mechanism="ECRIS")
     result = run_cli("queue", "--state", "DE", "--format", "csv")
     assert result.returncode == 0, result.stderr
@@ -282,7 +261,7 @@ def test_cases_survive_reloads(no_cases: Store, tmp_path: Path) -> None:
         assert no_cases.run_text("MATCH (k:Case)-[:ON]->(:Movement) RETURN count(k) AS n")[0]["n"] == 2
     finally:
         _load(no_cases, tmp_path / "restored")
-    assert _rows(queue.queue(no_cases, "DE"))[1][-1] == "requested"
+    assert frame_rows(queue.queue(no_cases, "DE"))[1][-1] == "requested"
 
 
 def test_exports_with_cases(no_cases: Store, tmp_path: Path) -> None:

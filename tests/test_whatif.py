@@ -13,16 +13,13 @@ it). Convictions are 1001 (sexual, qualifying) unless marked 1701 (other).
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pandas as pd
 import pytest
-from fixtures import run_cli, write_dataset
+from fixtures import MOVEMENT, convictions, exchanges, frame_rows, loaded_store, movements, offenders, run_cli
 
 from somec_graph.analysis import gaps, whatif
 from somec_graph.errors import SomecGraphError
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
 
 AS_OF = "2021-12-31"
@@ -143,34 +140,14 @@ SUPERVISION = {
 }
 
 
-def _dataset(folder: Path) -> Path:
-    return write_dataset(folder, {
-        "agencies": AGENCIES,
-        "offenders": [{"offender_id": o, "nationality": n, "risk_level": r} for o, (n, r) in OFFENDERS.items()],
-        "convictions": [{"conviction_id": c, "offender_id": o, "state": s, "offence_code": code,
-                         "conviction_date": d, "supervision_end": end}
-                        for c, (o, s, code, d, end) in CONVICTIONS.items()],
-        "movements": [{"movement_id": m, "offender_id": o, "from_state": f, "to_state": t, "arrival_date": d,
-                       "detected_by": by} for m, (o, f, t, d, by) in MOVEMENTS.items()],
-        "exchanges": [{"exchange_id": x, "mechanism": mech, "sender": s, "recipient": r, "offender_id": o,
-                       "kind": k, "sent_date": sent, "received_date": rec, "conviction_id": c}
-                      for x, (mech, s, r, o, k, sent, rec, c) in EXCHANGES.items()],
-    })
+def _tables() -> dict:
+    return {"agencies": AGENCIES, "offenders": offenders(OFFENDERS), "convictions": convictions(CONVICTIONS),
+            "movements": movements(MOVEMENTS, (*MOVEMENT, "detected_by")), "exchanges": exchanges(EXCHANGES)}
 
 
 @pytest.fixture(scope="module")
 def whatif_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from fixtures import wipe
-
-    wipe(session_store)
-    ds = validate(_dataset(tmp_path_factory.mktemp("whatif")))
-    assert ds.ok, ds.problems
-    load_dataset(session_store, ds)
-    return session_store
-
-
-def _rows(frame: pd.DataFrame) -> list[tuple]:
-    return [tuple(None if pd.isna(x) else x for x in r) for r in frame.itertuples(index=False)]
+    return loaded_store(session_store, tmp_path_factory.mktemp("whatif"), _tables())
 
 
 def _at(frame: pd.DataFrame, key: str) -> tuple:
@@ -186,7 +163,7 @@ def _rules(name: str) -> whatif.Policy | None:
 @pytest.mark.parametrize("column, name", list(enumerate(RULE_SETS)))
 def test_arrivals_under_each_rule(whatif_store: Store, column: int, name: str) -> None:
     got = gaps.arrivals(whatif_store, as_of=AS_OF, whatif=_rules(name))
-    assert {r[0]: (r[6], r[7]) for r in _rows(got)} == {m: v[column] for m, v in ARRIVALS.items()}
+    assert {r[0]: (r[6], r[7]) for r in frame_rows(got)} == {m: v[column] for m, v in ARRIVALS.items()}
     assert got.columns.tolist() == gaps.ARRIVAL_COLUMNS and got["movement_id"].is_monotonic_increasing
 
 
@@ -195,14 +172,14 @@ def test_arrivals_under_each_rule(whatif_store: Store, column: int, name: str) -
 def test_ecris_under_each_rule(whatif_store: Store, name: str) -> None:
     column = int(name in (EC, "all"))
     got = gaps.ecris(whatif_store, as_of=AS_OF, whatif=_rules(name))
-    assert {r[0]: (r[4], r[5]) for r in _rows(got)} == {c: v[column] for c, v in ECRIS.items()}
+    assert {r[0]: (r[4], r[5]) for r in frame_rows(got)} == {c: v[column] for c, v in ECRIS.items()}
 
 
 @pytest.mark.parametrize("name", RULE_SETS)
 def test_supervision_under_each_rule(whatif_store: Store, name: str) -> None:
     column = int(name in (FD, "all"))
     got = gaps.supervision(whatif_store, as_of=AS_OF, whatif=_rules(name))
-    assert {(r[0], r[1]): (r[5], r[6]) for r in _rows(got)} == {k: v[column] for k, v in SUPERVISION.items()}
+    assert {(r[0], r[1]): (r[5], r[6]) for r in frame_rows(got)} == {k: v[column] for k, v in SUPERVISION.items()}
 
 
 @pytest.mark.parametrize("rules, expected", [
@@ -257,7 +234,7 @@ def test_agencies_are_read_per_call(whatif_store: Store) -> None:
 def test_matrix_under_all_rules(whatif_store: Store) -> None:
     got = gaps.matrix(whatif_store, as_of=AS_OF, whatif=whatif.policy(whatif.RULES))
     assert got.columns.tolist() == gaps.MATRIX_COLUMNS
-    rows = [r[:8] + (None if r[8] is None else round(r[8], 6), r[9]) for r in _rows(got)]
+    rows = [r[:8] + (None if r[8] is None else round(r[8], 6), r[9]) for r in frame_rows(got)]
     assert rows == [  # from the "all" column of ARRIVALS
         ("DE", "FR", 6, 1, 4, 0, 1, 0, 0.166667, 10),    # W03 known; W16-W19 notified 10; W20b unnotified
         ("DE", "IT", 1, 0, 0, 0, 1, 0, 1.0, None),
@@ -274,7 +251,7 @@ def test_matrix_under_all_rules(whatif_store: Store) -> None:
 
 def test_matrix_filters_apply_under_whatif(whatif_store: Store) -> None:
     got = gaps.matrix(whatif_store, as_of=AS_OF, states=["GB"], min_risk="high", whatif=whatif.policy([SIS]))
-    assert _rows(got) == [("RO", "GB", 1, 0, 0, 0, 1, 0, 1.0, None)]
+    assert frame_rows(got) == [("RO", "GB", 1, 0, 0, 0, 1, 0, 1.0, None)]
 
 
 # 20 counted movements; 19 gaps and 1 pending before any rule, so gap_rate_before = 19/19.
@@ -296,7 +273,7 @@ def test_summary_is_exact(whatif_store: Store) -> None:
 
 def test_summary_of_an_empty_window_has_no_rates(whatif_store: Store) -> None:
     got = whatif.summary(whatif_store, as_of="2020-06-01")  # before every conviction: nothing is counted
-    assert _rows(got) == [(r, 0, 0, 0, None, None) for r in (*whatif.RULES, "all")]
+    assert frame_rows(got) == [(r, 0, 0, 0, None, None) for r in (*whatif.RULES, "all")]
 
 
 def test_cli_whatif_csv_json_table(whatif_store: Store) -> None:
