@@ -8,12 +8,10 @@ aggregates and never an offender id.
 from __future__ import annotations
 
 import pytest
-from fixtures import write_dataset
+from fixtures import loaded_store
 
 from somec_graph.analysis import gaps, networks, paths
 from somec_graph.errors import AccessDenied, SomecGraphError
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.roles import User
 from somec_graph.store import Store, cypher
 
@@ -25,10 +23,7 @@ AGENCIES = [{"agency_id": f"{s}-POL", "name": f"{s} police", "state": s, "kind":
 
 @pytest.fixture(scope="module")
 def scoped(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    from fixtures import wipe
-
-    wipe(session_store)
-    folder = write_dataset(tmp_path_factory.mktemp("access"), {
+    return loaded_store(session_store, tmp_path_factory.mktemp("access"), {
         "agencies": AGENCIES,
         "offenders": [{"offender_id": o, "nationality": n, "risk_level": "high"}
                       for o, n in (("P1", "LV"), ("P2", "RO"), ("P3", "PL"), ("P4", "FR"))],
@@ -53,8 +48,6 @@ def scoped(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> St
              "offender_id": "P3", "kind": "alert", "sent_date": "2020-06-01"},
         ],
     })
-    load_dataset(session_store, validate(folder))
-    return session_store
 
 
 def test_admin_sees_everyone(scoped: Store) -> None:

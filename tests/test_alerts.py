@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from fixtures import run_cli, wipe, write_dataset
+from fixtures import load_folder, run_cli, wipe, write_dataset
 from test_queue import EXPECTED, MOVEMENTS, OFFENDERS, _tables
 
 from somec_graph import audit
@@ -18,8 +18,6 @@ from somec_graph.access import users
 from somec_graph.errors import AccessDenied, SomecGraphError
 from somec_graph.ingest.contract import RECORDED_LABELS, RECORDED_LINKS
 from somec_graph.ingest.erase import erase_offenders
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.resources import CYPHER_DIR
 from somec_graph.roles import User
 from somec_graph.store import Store
@@ -45,9 +43,7 @@ def _write(folder: Path, **changes: dict) -> None:
 
 def _load(store: Store, folder: Path, sync: bool = False, **changes: dict) -> None:
     _write(folder, **changes)
-    ds = validate(folder)
-    assert ds.ok, ds.problems
-    load_dataset(store, ds, sync=sync)
+    load_folder(store, folder, sync=sync)
 
 
 @pytest.fixture(scope="module")
@@ -67,8 +63,7 @@ def graph(session_store: Store, base_dir: Path) -> Iterator[Store]:
     no rule is left for later tests (a load would report it)."""
     if not session_store.run_text("MATCH (m:Movement {movement_id: 'M-11'}) RETURN count(m) AS n")[0]["n"]:
         wipe(session_store)
-    ds = validate(base_dir)
-    load_dataset(session_store, ds, sync=True)
+    load_folder(session_store, base_dir, sync=True)
     _forget_rules(session_store)
     yield session_store
     _forget_rules(session_store)

@@ -13,11 +13,9 @@ from pathlib import Path
 
 import pytest
 from datasets import base, expected_counts
-from fixtures import invoke, run_cli, wipe, write_dataset
+from fixtures import invoke, loaded_store, run_cli, wipe, write_dataset
 
 from somec_graph.config import load_settings
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.resources import CYPHER_DIR
 from somec_graph.store import Store, embedded
 
@@ -25,9 +23,7 @@ from somec_graph.store import Store, embedded
 @pytest.fixture(scope="module")
 def loaded(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
     """The session's graph holding the base data set (the CLI tests only read)."""
-    wipe(session_store)
-    load_dataset(session_store, validate(write_dataset(tmp_path_factory.mktemp("cli-data"), base())))
-    return session_store
+    return loaded_store(session_store, tmp_path_factory.mktemp("cli-data"), base())
 
 
 def ok(*args: str, env: dict[str, str] | None = None) -> str:

@@ -18,13 +18,11 @@ import json
 from pathlib import Path
 
 import pytest
-from fixtures import run_cli, wipe, write_dataset
+from fixtures import loaded_store, run_cli
 
 from somec_graph import audit
 from somec_graph.analysis import connections
 from somec_graph.errors import AccessDenied, SomecGraphError
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.roles import User
 from somec_graph.store import Store
 
@@ -50,11 +48,7 @@ def _tables() -> dict:
 
 @pytest.fixture(scope="module")
 def connect_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    wipe(session_store)
-    ds = validate(write_dataset(tmp_path_factory.mktemp("connect"), _tables(), with_reference=True))
-    assert ds.ok, ds.problems
-    load_dataset(session_store, ds)
-    return session_store
+    return loaded_store(session_store, tmp_path_factory.mktemp("connect"), _tables(), with_reference=True)
 
 
 def _paths(*paths: tuple[str, ...]) -> list[tuple]:

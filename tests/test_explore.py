@@ -14,10 +14,9 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from pathlib import Path
 
 import pytest
-from fixtures import wipe, write_dataset
+from fixtures import load_tables, loaded_store
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, assert_clean
 
@@ -25,8 +24,6 @@ from somec_graph import audit
 from somec_graph.app import explore, network_html
 from somec_graph.app.explore import View
 from somec_graph.errors import AccessDenied
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.roles import User
 from somec_graph.store import Store
 
@@ -53,17 +50,9 @@ def _tables() -> dict:
     }
 
 
-def _load(store: Store, folder: Path, tables: dict) -> None:
-    ds = validate(write_dataset(folder, tables, with_reference=True))
-    assert ds.ok, ds.problems
-    load_dataset(store, ds)
-
-
 @pytest.fixture(scope="module")
 def explore_store(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Store:
-    wipe(session_store)
-    _load(session_store, tmp_path_factory.mktemp("explore"), _tables())
-    return session_store
+    return loaded_store(session_store, tmp_path_factory.mktemp("explore"), _tables(), with_reference=True)
 
 
 @pytest.mark.parametrize("text, kinds, user, expected", [
@@ -215,11 +204,12 @@ def test_hidden_nodes_stay_in_the_view_but_are_not_drawn(explore_store: Store) -
 def test_every_value_is_escaped(tmp_path_factory: pytest.TempPathFactory, explore_store: Store) -> None:
     tables = _tables()
     tables["agencies"][0]["name"] = "<img src=x onerror=alert(1)>"
-    _load(explore_store, tmp_path_factory.mktemp("explore-xss"), tables)
+    load_tables(explore_store, tmp_path_factory.mktemp("explore-xss"), tables, with_reference=True)
     view = View(query="DE-POL", kinds=("agency",), expanded=("agency:DE-POL",))
     js, css = network_html.vis_library_text()
     ours = explore.canvas_html(explore.build(explore_store, view), view).replace(js, "").replace(css, "")
-    _load(explore_store, tmp_path_factory.mktemp("explore-back"), _tables())  # as the other tests expect it
+    # back to the data set the other tests expect
+    load_tables(explore_store, tmp_path_factory.mktemp("explore-back"), _tables(), with_reference=True)
     assert "<img" not in ours
     label, title = next((n["label"], n["title"]) for n in _nodes(ours) if n["id"] == "agency:DE-POL")
     assert label == "<img src=x onerror=alert(1)>"  # drawn on the canvas as text, and \u003c in the script

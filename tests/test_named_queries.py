@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fixtures import run_cli, wipe, write_dataset
+from fixtures import convictions, exchanges, movements, offenders, run_cli, wipe, write_dataset
 
 from somec_graph.ingest.load import load_dataset
 from somec_graph.ingest.validate import validate
@@ -137,16 +137,10 @@ EXCHANGES = [  # id, mechanism, sender, recipient, offender, kind, sent, receive
 
 def _small(folder: Path) -> Path:
     return write_dataset(folder, {
-        "agencies": AGENCIES,
-        "offenders": [{"offender_id": o, "nationality": n, "risk_level": r} for o, (n, r) in OFFENDERS.items()],
-        "convictions": [{"conviction_id": c, "offender_id": o, "state": s, "offence_code": code,
-                         "conviction_date": d, "case_id": case, "supervision_end": end}
-                        for c, o, s, code, d, case, end in CONVICTIONS],
-        "movements": [{"movement_id": m, "offender_id": o, "from_state": f, "to_state": t, "arrival_date": d}
-                      for m, o, f, t, d in MOVEMENTS],
-        "exchanges": [{"exchange_id": x, "mechanism": mech, "sender": s, "recipient": r, "offender_id": o,
-                       "kind": k, "sent_date": sent, "received_date": rec, "conviction_id": c}
-                      for x, mech, s, r, o, k, sent, rec, c in EXCHANGES],
+        "agencies": AGENCIES, "offenders": offenders(OFFENDERS),
+        "convictions": convictions(CONVICTIONS, ("offender_id", "state", "offence_code", "conviction_date", "case_id",
+                                                 "supervision_end")),
+        "movements": movements(MOVEMENTS), "exchanges": exchanges(EXCHANGES),
     })
 
 

@@ -19,17 +19,14 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Callable
-from pathlib import Path
 
 import networkx as nx
 import pandas as pd
 import pytest
-from fixtures import wipe, write_dataset
+from fixtures import loaded_store, movements, offenders
 
 from somec_graph.analysis import networks
 from somec_graph.errors import SomecGraphError
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.store import Store
 from somec_graph.synth import planted
 
@@ -38,18 +35,13 @@ AGENCIES = [{"agency_id": f"{s}-{k}", "name": f"{s} {k}", "state": s,
             for s in ("RO", "AT", "DE", "FR") for k in ("POL", "CRA")]
 
 
-def _movements(spec: list[tuple[str, str, str, str, str]]) -> list[dict[str, str]]:
-    return [{"movement_id": m, "offender_id": o, "from_state": f, "to_state": t, "arrival_date": d}
-            for m, o, f, t, d in spec]
-
-
-def _flow(folder: Path) -> Path:
-    return write_dataset(folder, {
+def _flow() -> dict:
+    return {
         "agencies": AGENCIES,
         "offenders": [{"offender_id": f"N{i}", "nationality": "RO", "risk_level": "high"} for i in range(1, 7)],
         "convictions": [{"conviction_id": "C-N1", "offender_id": "N1", "state": "RO", "offence_code": "1001",
                          "conviction_date": "2020-01-01"}],
-        "movements": _movements([
+        "movements": movements([
             ("F01", "N1", "RO", "AT", "2021-01-01"), ("F02", "N1", "AT", "DE", "2021-02-01"),
             ("F03", "N1", "DE", "FR", "2021-03-01"),
             ("F04", "N2", "RO", "AT", "2021-01-05"), ("F05", "N2", "AT", "DE", "2021-02-05"),
@@ -61,7 +53,7 @@ def _flow(folder: Path) -> Path:
         "exchanges": [{"exchange_id": "X-N1", "mechanism": "SIS", "sender": "RO-POL", "recipient": "AT-POL",
                        "offender_id": "N1", "kind": "alert", "sent_date": "2021-01-09",
                        "received_date": "2021-01-10"}],
-    })
+    }
 
 
 GROUP_OFFENDERS = {"G1": ("RO", "high"), "G2": ("RO", "medium"), "G3": ("BG", "very_high"), "G4": ("BG", "low"),
@@ -71,15 +63,15 @@ CASES = {"K1": ("G1", "G2", "G3"), "K2": ("G3", "G4"), "K3": ("G5", "G6"), "K4":
          "K6": ("G7",)}
 
 
-def _groups(folder: Path) -> Path:
+def _groups() -> dict:
     convictions = [{"conviction_id": f"C-{o}-{case}", "offender_id": o, "state": "RO", "offence_code": "1001",
                     "conviction_date": "2020-01-01", "case_id": case}
                    for case, members in CASES.items() for o in members]
-    return write_dataset(folder, {
+    return {
         "agencies": AGENCIES,
-        "offenders": [{"offender_id": o, "nationality": n, "risk_level": r} for o, (n, r) in GROUP_OFFENDERS.items()],
+        "offenders": offenders(GROUP_OFFENDERS),
         "convictions": convictions,
-        "movements": _movements([
+        "movements": movements([
             ("A1", "G1", "RO", "DE", "2021-05-01"),
             ("A2", "G2", "RO", "DE", "2021-05-31"),   # 30 days after G1
             ("A3", "G3", "RO", "DE", "2021-07-01"),   # 31 days after G2
@@ -93,7 +85,7 @@ def _groups(folder: Path) -> Path:
         "exchanges": [{"exchange_id": "X-G3", "mechanism": "ECRIS", "sender": "RO-CRA", "recipient": "DE-CRA",
                        "offender_id": "G3", "kind": "conviction_notice", "sent_date": "2021-07-08",
                        "received_date": "2021-07-10", "conviction_id": "C-G3-K1"}],
-    })
+    }
 
 
 _LOADED: dict[str, object] = {}
@@ -103,13 +95,10 @@ def _marker(store: Store) -> dict:
     return store.run_text("MATCH (o:Offender) RETURN count(o) AS n, min(o.offender_id) AS first")[0]
 
 
-def _ensure(store: Store, name: str, make: Callable[[Path], Path], tmp: pytest.TempPathFactory) -> Store:
+def _ensure(store: Store, name: str, make: Callable[[], dict], tmp: pytest.TempPathFactory) -> Store:
     """Load data set `name` unless it is what the graph holds already."""
     if _LOADED.get("name") != name or _LOADED.get("marker") != _marker(store):
-        wipe(store)
-        ds = validate(make(tmp.mktemp(name)))
-        assert ds.ok, ds.problems
-        load_dataset(store, ds)
+        loaded_store(store, tmp.mktemp(name), make())
         _LOADED.update(name=name, marker=_marker(store))
     return store
 

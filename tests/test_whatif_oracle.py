@@ -17,12 +17,10 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from fixtures import wipe
+from fixtures import load_folder, wipe
 
 from somec_graph.analysis import gaps, whatif
 from somec_graph.days import to_iso
-from somec_graph.ingest.load import load_dataset
-from somec_graph.ingest.validate import validate
 from somec_graph.output import render
 from somec_graph.store import Store
 from somec_graph.synth import generate
@@ -167,9 +165,7 @@ def answers(store: Store, as_of: int, rules: whatif.Policy | None = None) -> dic
 def expected(session_store: Store, oracle_data: Path) -> tuple[int, list[dict[str, str]]]:
     """The what-if answers on the real data, for every case (computed before the graph is replaced)."""
     wipe(session_store)
-    ds = validate(oracle_data)
-    assert ds.ok, ds.problems[:5]
-    load_dataset(session_store, ds)
+    load_folder(session_store, oracle_data)
     as_of = gaps.resolve_as_of(session_store, None)
     return as_of, [answers(session_store, as_of, whatif.policy(r, n, d)) for r, n, d in CASES]
 
@@ -189,9 +185,7 @@ def test_whatif_equals_loading_the_hypothetical_exchanges(session_store: Store, 
     assert added, "the case adds no exchange: it tests nothing"
     write(folder, "exchanges", real + added, list(real[0]))
     wipe(session_store)
-    ds = validate(folder)
-    assert ds.ok, ds.problems[:5]
-    load_dataset(session_store, ds)
+    load_folder(session_store, folder)
     got = answers(session_store, as_of)  # as_of of the real data: hypothetical exchanges never move it
     for name, text in whatif_answers[case].items():
         assert got[name] == text, f"{name} differs at as-of {to_iso(as_of)}"
