@@ -18,7 +18,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -29,7 +28,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 import pytest
-from fixtures import ensure_seed, run_cli
+from fixtures import ensure_seed, free_port, run_cli
 from test_app_login import seed_offenders_involving
 
 from somec_graph.ingest.load import load_dataset
@@ -56,12 +55,6 @@ except ImportError:  # pragma: no cover - reported by the app_url fixture
     sync_api = None
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """`somec-graph app` on a free loopback port, against this session's data dir, started
@@ -73,7 +66,7 @@ def app_url(session_store: Store, tmp_path_factory: pytest.TempPathFactory) -> I
         pytest.fail(f"Chromium is not at {CHROMIUM}: install Debian's package (apt-get install -y chromium) "
                     "or set SOMEC_CHROMIUM to its path.", pytrace=False)
     ensure_seed(session_store)
-    port = _free_port()
+    port = free_port()
     log = tmp_path_factory.mktemp("streamlit") / "streamlit.log"
     cmd = [sys.executable, "-m", "somec_graph.cli", "app", "--port", str(port)]
     with log.open("w") as out:

@@ -1,8 +1,11 @@
-"""What is declared once stays declared once: column types, NO_DAY, Cypher headers, the what-if block."""
+"""What is declared once stays declared once: column types, NO_DAY, Cypher headers, the what-if block,
+the tests' fixture builder."""
 
 from __future__ import annotations
 
+import ast
 import csv
+import re
 from pathlib import Path
 
 import pytest
@@ -110,3 +113,37 @@ def _hypothetical_block(name: str) -> list[str]:
 def test_the_whatif_hypothetical_block_is_the_same_in_both_statements() -> None:
     block = _hypothetical_block("arrivals")
     assert len(block) > 20 and block == _hypothetical_block("arrival_groups")
+
+
+TESTS = Path(__file__).resolve().parent
+TEST_SOURCES = {p.name: p.read_text("utf-8") for p in sorted(TESTS.glob("*.py")) if p.name != "fixtures.py"}
+
+
+def _body(fn: ast.FunctionDef) -> str:
+    """A function's statements without its docstring, as `ast.dump` spells them: equal for a copy under any name."""
+    body = fn.body[1:] if ast.get_docstring(fn) is not None else fn.body
+    return ast.dump(ast.Module(body=body, type_ignores=[]))
+
+
+def _rows_from_tuples(node: ast.AST) -> bool:
+    """A comprehension building rows of a contract table from tuples: {"<key>": a, "<column>": b, ...} for a, b in ..."""
+    return (isinstance(node, ast.ListComp) and isinstance(node.elt, ast.Dict) and bool(node.elt.keys)
+            and isinstance(node.elt.keys[0], ast.Constant) and node.elt.keys[0].value in {t.key for t in TABLES}
+            and all(isinstance(v, ast.Name) for v in node.elt.values)
+            and any(isinstance(g.target, ast.Tuple) for g in node.generators))
+
+
+def test_tests_share_one_fixture_builder() -> None:
+    """tests/fixtures.py holds the tests' helpers: none is imported from conftest, copied into a test file,
+    or written again there as a comprehension turning tuples into rows."""
+    from_conftest = [name for name, text in TEST_SOURCES.items()
+                     if re.search(r"^\s*(from conftest import|import conftest\b)", text, re.MULTILINE)]
+    assert not from_conftest, f"import these from fixtures: {from_conftest}"
+    shared = {_body(fn): fn.name for fn in ast.parse((TESTS / "fixtures.py").read_text("utf-8")).body
+              if isinstance(fn, ast.FunctionDef)}
+    trees = {name: ast.parse(text) for name, text in TEST_SOURCES.items()}
+    copies = [(name, fn.name, shared[_body(fn)]) for name, tree in trees.items() for fn in ast.walk(tree)
+              if isinstance(fn, ast.FunctionDef) and _body(fn) in shared]
+    assert not copies, f"copies of fixtures.py's functions: {copies}"
+    builders = [(name, node.lineno) for name, tree in trees.items() for node in ast.walk(tree) if _rows_from_tuples(node)]
+    assert not builders, f"rows built from tuples by hand (use fixtures.offenders, movements ...): {builders}"

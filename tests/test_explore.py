@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 import pytest
-from fixtures import load_tables, loaded_store
+from fixtures import load_tables, loaded_store, offenders
 from streamlit.testing.v1 import AppTest
 from test_app import REPO, TIMEOUT, assert_clean
 
@@ -37,9 +37,8 @@ def _tables() -> dict:
     return {
         "agencies": [{"agency_id": f"{s}-POL", "name": f"{s} police", "state": s, "kind": "police"}
                      for s in ("DE", "RO", "FR")],
-        "offenders": [{"offender_id": o, "nationality": n, "risk_level": r} for o, n, r in
-                      (("O-A", "RO", "high"), ("O-B", "RO", "low"), ("O-C", "PL", "very_high"),
-                       ("O-D", "DE", "medium"))],
+        "offenders": offenders([("O-A", "RO", "high"), ("O-B", "RO", "low"), ("O-C", "PL", "very_high"),
+                                ("O-D", "DE", "medium")]),
         "convictions": [{"conviction_id": c, "offender_id": o, "state": s, "offence_code": "1001",
                          "conviction_date": "2020-01-01", "case_id": k} for c, o, s, k in conv],
         "movements": [{"movement_id": m, "offender_id": o, "from_state": f, "to_state": t,

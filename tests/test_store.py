@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fixtures import Backend, run_cli
+from fixtures import Backend, free_port, run_cli
 
 from somec_graph.config import load_settings
 from somec_graph.errors import ConfigError
@@ -31,12 +31,6 @@ def one_line_error(env: dict[str, str], *must_contain: str, args: tuple[str, ...
     assert result.stdout == ""
     assert elapsed < 20, f"took {elapsed:.1f}s to give up"
     return lines[0]
-
-
-def closed_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture
@@ -61,7 +55,7 @@ def listening_port() -> Iterator[int]:
 
 
 def test_unreachable_server(data_dir: Path) -> None:
-    port = closed_port()
+    port = free_port()  # closed once it is returned
     one_line_error({"SOMEC_NEO4J_URI": f"bolt://127.0.0.1:{port}", "SOMEC_NEO4J_PASSWORD": "x"},
                    f"Cannot reach the database at bolt://127.0.0.1:{port}", "check that it is running")
 
