@@ -1,0 +1,88 @@
+"""The dashboard's prewarm (somec_graph/app/prewarm.py) on both stores: once it has run for a data
+version, the first run of each page it serves makes no cache miss (its reads are the pages' own
+functions and keys); after a new load the key changes, the pages show the new data, and a prewarm
+of a key whose version is gone caches nothing."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import streamlit as st
+from conftest import load_folder
+from streamlit.runtime.caching.cache_data_api import get_data_cache_stats_provider
+from streamlit.runtime.caching.cache_metrics import CACHE_LOOKUPS_FAMILY, get_cache_metrics
+from streamlit.testing.v1 import AppTest
+
+from somec_graph.app import prewarm, session
+from somec_graph.roles import LOCAL_ADMIN
+from somec_graph.store import Store
+from somec_graph.synth import generate
+
+PAGES = Path(__file__).resolve().parent.parent / "app_pages"
+SERVED = ("1_overview.py", "6_what_if.py", "3_networks.py")  # the pages whose default view it computes
+
+
+def lookups(result: str) -> Counter[str]:
+    """Lookups of our cached reads in this process so far, per function, with this result (hit/miss)."""
+    return Counter({s.labels["cache"]: int(s.value) for s in get_cache_metrics().get_stats()[CACHE_LOOKUPS_FAMILY]
+                    if s.labels["result"] == result and s.labels["cache"].startswith("somec_graph.")})
+
+
+def cached_entries() -> int:
+    return sum(len(stats) for stats in get_data_cache_stats_provider().get_stats().values())
+
+
+def run(page: str) -> AppTest:
+    at = AppTest.from_file(str(PAGES / page), default_timeout=120).run()
+    assert not at.exception and not at.error, [e.value for e in [*at.exception, *at.error]]
+    return at
+
+
+def offenders_shown(at: AppTest) -> str:
+    return next(m.value for m in at.metric if m.label == "Offenders")
+
+
+def test_after_the_prewarm_each_page_first_run_is_all_cache_hits(store: Store, tmp_path: Path) -> None:
+    generate(tmp_path / "a", 150, seed=3)
+    load_folder(store, tmp_path / "a")
+    key = session.data_state().key
+    thread = prewarm.start(key, LOCAL_ADMIN)
+    assert thread is not None
+    thread.join()
+    assert prewarm.start(key, LOCAL_ADMIN) is None  # once per process and data key
+
+    misses, hits = lookups("miss"), lookups("hit")
+    for page in SERVED:
+        run(page)
+    assert lookups("miss") == misses, "a page read something the prewarm did not compute"
+    assert lookups("hit") - hits  # ... and the pages did read: every read a hit
+
+
+def test_a_new_load_changes_the_key_and_old_entries_are_not_served(store: Store, tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    generate(a, 120, seed=1)
+    generate(b, 150, seed=2)
+    load_folder(store, a)
+    first = session.data_state().key
+    thread = prewarm.start(first, LOCAL_ADMIN)
+    assert thread is not None
+    thread.join()
+    assert offenders_shown(run("1_overview.py")) == "120"
+
+    load_folder(store, b)
+    second = session.data_state().key
+    assert second != first
+    misses = lookups("miss")
+    assert offenders_shown(run("1_overview.py")) == "150"  # the first version's entries are still cached
+    assert lookups("miss") - misses  # ... and not served: the page read the new version
+
+    st.cache_data.clear()
+    load_folder(store, a)  # a third version, while a prewarm of the second has not started yet
+    stale = prewarm.start(second, LOCAL_ADMIN)
+    assert stale is not None
+    stale.join()
+    assert cached_entries() == 0, "a prewarm of a version that is gone cached its reads"
+    again = prewarm.start(second, LOCAL_ADMIN)
+    assert again is not None, "a torn prewarm may be tried again"
+    again.join()
