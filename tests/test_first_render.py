@@ -2,7 +2,8 @@
 (somec_graph/app/prewarm.py), on both stores: once it has run for a data version, the first run of
 each page it serves makes no cache miss (its reads are the pages' own functions and keys); after a
 new load the key changes, the pages show the new data, and a prewarm of a key whose version is gone
-caches nothing. The network pictures inline vis-network without importing pyvis."""
+caches nothing. The network pictures inline vis-network without importing pyvis, and the period
+control's movements per corridor and month are read as column lists, with the same answer."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+import pandas as pd
 import streamlit as st
 from conftest import load_folder
 from streamlit.runtime.caching.cache_data_api import get_data_cache_stats_provider
 from streamlit.runtime.caching.cache_metrics import CACHE_LOOKUPS_FAMILY, get_cache_metrics
 from streamlit.testing.v1 import AppTest
 
-from somec_graph.app import prewarm, session
+from somec_graph.app import prewarm, reads, session
 from somec_graph.roles import LOCAL_ADMIN
 from somec_graph.store import Store
 from somec_graph.synth import generate
@@ -97,3 +99,16 @@ def test_the_network_pictures_find_vis_network_without_importing_pyvis() -> None
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "False"
+
+
+def test_flow_by_month_counts_every_movement_per_corridor_and_month(store: Store, tmp_path: Path) -> None:
+    assert reads.flow_by_month(session.data_state().key).empty  # the empty graph: one row of empty lists
+    generate(tmp_path / "a", 150, seed=4)
+    load_folder(store, tmp_path / "a")
+    movements = pd.read_csv(tmp_path / "a" / "movements.csv", dtype=str)
+    expected = (movements.assign(month=movements["arrival_date"].str[:7])
+                .groupby(["month", "from_state", "to_state"]).size().rename("movements").reset_index()
+                [["from_state", "to_state", "month", "movements"]])
+    got = reads.flow_by_month(session.data_state().key)
+    assert list(got.columns) == ["from_state", "to_state", "month", "movements"]
+    assert got.astype(str).values.tolist() == expected.astype(str).values.tolist()  # in the same order
