@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import threading
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 import pandas as pd
+import pytest
 import streamlit as st
 from conftest import load_folder
 from streamlit.runtime.caching.cache_data_api import get_data_cache_stats_provider
@@ -20,7 +23,6 @@ from streamlit.runtime.caching.cache_metrics import CACHE_LOOKUPS_FAMILY, get_ca
 from streamlit.testing.v1 import AppTest
 
 from somec_graph.app import prewarm, reads, session
-from somec_graph.roles import LOCAL_ADMIN
 from somec_graph.store import Store
 from somec_graph.synth import generate
 
@@ -48,14 +50,31 @@ def offenders_shown(at: AppTest) -> str:
     return next(m.value for m in at.metric if m.label == "Offenders")
 
 
-def test_after_the_prewarm_each_page_first_run_is_all_cache_hits(store: Store, tmp_path: Path) -> None:
+@pytest.fixture
+def no_prewarm_running() -> Iterator[None]:
+    """Every prewarm thread (also those a page run started, in earlier tests) has ended."""
+    def join() -> None:
+        for thread in threading.enumerate():
+            if thread.name == prewarm.THREAD_NAME:
+                thread.join()
+    join()
+    yield
+    join()
+
+
+def page_store() -> Store:
+    return session.get_store()  # as a page run gets it
+
+
+def test_after_the_prewarm_each_page_first_run_is_all_cache_hits(store: Store, tmp_path: Path,
+                                                                  no_prewarm_running: None) -> None:
     generate(tmp_path / "a", 150, seed=3)
     load_folder(store, tmp_path / "a")
     key = session.data_state().key
-    thread = prewarm.start(key, LOCAL_ADMIN)
+    thread = prewarm.start(key, page_store())
     assert thread is not None
     thread.join()
-    assert prewarm.start(key, LOCAL_ADMIN) is None  # once per process and data key
+    assert prewarm.start(key, page_store()) is None  # once per process and data key
 
     misses, hits = lookups("miss"), lookups("hit")
     for page in SERVED:
@@ -64,31 +83,37 @@ def test_after_the_prewarm_each_page_first_run_is_all_cache_hits(store: Store, t
     assert lookups("hit") - hits  # ... and the pages did read: every read a hit
 
 
-def test_a_new_load_changes_the_key_and_old_entries_are_not_served(store: Store, tmp_path: Path) -> None:
+def test_a_page_run_starts_it_and_a_new_load_changes_the_key(store: Store, tmp_path: Path,
+                                                             no_prewarm_running: None) -> None:
     a, b = tmp_path / "a", tmp_path / "b"
     generate(a, 120, seed=1)
     generate(b, 150, seed=2)
     load_folder(store, a)
     first = session.data_state().key
-    thread = prewarm.start(first, LOCAL_ADMIN)
-    assert thread is not None
-    thread.join()
     assert offenders_shown(run("1_overview.py")) == "120"
+    assert prewarm.start(first, page_store()) is None  # the page run started it for its data version
 
     load_folder(store, b)
     second = session.data_state().key
     assert second != first
-    misses = lookups("miss")
-    assert offenders_shown(run("1_overview.py")) == "150"  # the first version's entries are still cached
-    assert lookups("miss") - misses  # ... and not served: the page read the new version
+    # the first version's entries are still cached, and not served: the page shows the new version
+    assert offenders_shown(run("1_overview.py")) == "150"
 
+
+def test_a_prewarm_of_a_version_that_is_gone_caches_nothing(store: Store, tmp_path: Path,
+                                                            no_prewarm_running: None) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    generate(a, 120, seed=1)
+    generate(b, 150, seed=2)
+    load_folder(store, a)
+    gone = session.data_state().key  # e.g. a page run's, just before the next load
+    load_folder(store, b)
     st.cache_data.clear()
-    load_folder(store, a)  # a third version, while a prewarm of the second has not started yet
-    stale = prewarm.start(second, LOCAL_ADMIN)
+    stale = prewarm.start(gone, page_store())
     assert stale is not None
     stale.join()
     assert cached_entries() == 0, "a prewarm of a version that is gone cached its reads"
-    again = prewarm.start(second, LOCAL_ADMIN)
+    again = prewarm.start(gone, page_store())
     assert again is not None, "a torn prewarm may be tried again"
     again.join()
 

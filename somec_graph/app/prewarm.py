@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import threading
 
-from ..roles import User
+from ..store import Store
 from . import reads, session, style, whatif
 from .consistency import TornRead, outside_page
 from .filters import Filters
@@ -20,6 +20,7 @@ from .filters import Filters
 log = logging.getLogger("somec_graph.app")
 _started: set[str] = set()  # data keys prewarmed (or being prewarmed) in this process
 _lock = threading.Lock()
+THREAD_NAME = "somec-prewarm"
 
 
 def warm(key: str) -> None:
@@ -58,9 +59,9 @@ def warm(key: str) -> None:
         reads.as_of_date(key)
 
 
-def _run(key: str, user: User) -> None:
+def _run(key: str, store: Store) -> None:
     try:
-        with session.acting_as(user):
+        with session.reading_through(store):
             warm(key)
     except TornRead:
         with _lock:
@@ -69,13 +70,13 @@ def _run(key: str, user: User) -> None:
         log.warning("prewarm stopped: %s", type(exc).__name__)  # the type only: messages may hold data
 
 
-def start(key: str, user: User) -> threading.Thread | None:
-    """Prewarm data key `key` for `user` (the key names their scope) in a background thread, once per
-    process and key; the thread, or None when this key was started already."""
+def start(key: str, store: Store) -> threading.Thread | None:
+    """Prewarm data key `key` through `store` (the page's: scoped to the user the key names) in a
+    background thread, once per process and key; the thread, or None when this key was started already."""
     with _lock:
         if key in _started:
             return None
         _started.add(key)
-    thread = threading.Thread(target=_run, args=(key, user), name="somec-prewarm", daemon=True)
+    thread = threading.Thread(target=_run, args=(key, store), name=THREAD_NAME, daemon=True)
     thread.start()
     return thread

@@ -34,22 +34,23 @@ def _shared_store() -> Store:
     return open_store(load_settings())
 
 
-_acting = threading.local()  # the user of reads made outside a page run (the prewarm's thread)
+_outside = threading.local()  # the store of reads made outside a page run (the prewarm's thread)
 
 
 def get_store() -> Store:
     """The store as seen by this browser session's user: every read is scoped by it."""
-    return _shared_store().as_user(getattr(_acting, "user", None) or current_user())
+    return getattr(_outside, "store", None) or _shared_store().as_user(current_user())
 
 
 @contextmanager
-def acting_as(user: User) -> Iterator[None]:
-    """Reads in this thread on behalf of `user`, outside a page run (no session to ask who it is)."""
-    _acting.user = user
+def reading_through(store: Store) -> Iterator[None]:
+    """Reads in this thread through `store` (scoped to its user already), outside a page run, where
+    there is no session to ask who the user is."""
+    _outside.store = store
     try:
         yield
     finally:
-        del _acting.user
+        del _outside.store
 
 
 # --- who is using it: login, session timeout, audit --------------------------------
@@ -244,8 +245,8 @@ def require_data() -> DataState:
         st.stop()
     if state.pending:
         st.warning("The last load did not finish; figures may be incomplete. Load the data set again to complete it.")
-    elif runtime.exists():  # a dashboard server, not a bare script or AppTest
+    elif runtime.exists():  # a dashboard server (or AppTest), not a bare script
         from . import prewarm  # here: prewarm imports the reads, which import this module
 
-        prewarm.start(state.key, get_store().user)
+        prewarm.start(state.key, get_store())
     return state
