@@ -23,6 +23,7 @@ from streamlit.runtime.caching.cache_metrics import CACHE_LOOKUPS_FAMILY, get_ca
 from streamlit.testing.v1 import AppTest
 
 from somec_graph.app import prewarm, reads, session
+from somec_graph.roles import User
 from somec_graph.store import Store
 from somec_graph.synth import generate
 
@@ -116,6 +117,22 @@ def test_a_prewarm_of_a_version_that_is_gone_caches_nothing(store: Store, tmp_pa
     again = prewarm.start(gone, page_store())
     assert again is not None, "a torn prewarm may be tried again"
     again.join()
+
+
+def test_for_a_supervisor_it_computes_the_aggregates_only(seeded: Store, no_prewarm_running: None,
+                                                           caplog: pytest.LogCaptureFixture) -> None:
+    supervisor = seeded.as_user(User("sue", "supervisor"))
+    with session.reading_through(supervisor):
+        key = session.data_state().key  # the supervisor's scope is part of it
+    misses = lookups("miss")
+    thread = prewarm.start(key, supervisor)
+    assert thread is not None
+    thread.join()
+    computed = lookups("miss") - misses
+    assert {"somec_graph.app.whatif.summary", "somec_graph.app.reads.state_flow",
+            "somec_graph.app.reads.gap_matrix"} <= set(computed)
+    assert not {"somec_graph.app.reads.co_offenders", "somec_graph.app.reads.offender_list"} & set(computed)
+    assert "prewarm stopped" not in caplog.text  # nothing refused, nothing failed
 
 
 def test_the_network_pictures_find_vis_network_without_importing_pyvis() -> None:

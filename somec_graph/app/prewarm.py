@@ -47,9 +47,11 @@ def warm(key: str) -> None:
         whatif.yearly(key, ft, rules, DEFAULT_NOTICE_DAYS, DEFAULT_REPLY_DAYS)
         # Networks: its sidebar has only the period and the window (so: the default filters), mobile
         # groups within 30 days, all communities, at most MAX_NETWORK_NODES drawn, no period chosen
-        days = 30
         reads.state_flow(key, ft)
         reads.flow_by_month(key)
+        if not session.get_store().user.may_see_offenders:
+            return  # the rest lists offenders: refused to a role that sees aggregates only
+        days = 30
         reads.co_offenders(key)
         reads.mobile_groups(key, days)
         reads.mobile_members(key, days)
