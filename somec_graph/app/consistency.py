@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import functools
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import streamlit as st
@@ -87,6 +88,17 @@ def cached(cache: Callable[[Any], Any]) -> Callable[[F], F]:
 def uncached(fn: F) -> F:
     """A checked read that is not cached (its answer changes without a new data version)."""
     return handled(checked(fn))
+
+
+@contextmanager
+def outside_page() -> Iterator[None]:
+    """Reads outside a page run (the prewarm's thread), where there is no page to stop or rerun: a
+    torn read raises TornRead to the caller instead (as it does inside an outer read)."""
+    _nesting.depth = getattr(_nesting, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _nesting.depth -= 1
 
 
 def _wait(seen: marker.Marker) -> None:

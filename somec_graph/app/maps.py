@@ -8,12 +8,13 @@ import html
 import json
 import math
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
 
 import altair as alt
 import pandas as pd
+from altair.utils.schemapi import debug_mode
 
 from .charts import _status_scale
 from .style import GAP_RATE_RANGE, NOT_COUNTED, STATUS_COLORS, STATUS_LABELS, STATUS_ORDER
@@ -65,8 +66,10 @@ def outlines() -> tuple[dict[str, Any], ...]:
     return tuple(json.loads(OUTLINES.read_text(encoding="utf-8"))["features"])
 
 
-def _border_lines(xd: list, yd: list) -> alt.Chart:
-    """Country borders as projected lines on the maps' x/y scales (drawn under everything else)."""
+@lru_cache(maxsize=32)
+def _border_frame(xd: tuple[float, float], yd: tuple[float, float]) -> pd.DataFrame:
+    """The projected border points of the rings that reach into the frame: fixed per frame, so made
+    once (a page redraws the same frame on every run); shared, never changed by its users."""
     rows = []
     for k, feature in enumerate(outlines()):
         for p, polygon in enumerate(feature["geometry"]["coordinates"]):
@@ -74,10 +77,16 @@ def _border_lines(xd: list, yd: list) -> alt.Chart:
                 pts = [project(lon, lat) for lon, lat in ring]
                 if not any(xd[0] <= x <= xd[1] and yd[0] <= y <= yd[1] for x, y in pts):
                     continue  # wholly outside the frame
-                rows += [{"ring": f"{k}.{p}.{r}", "order": j, "x": round(x, 3), "y": round(y, 3)}
-                         for j, (x, y) in enumerate(pts)]
-    # Inline values: a few thousand border points are fine for Vega (Altair's row limit guards DataFrames).
-    return alt.Chart(alt.InlineData(values=rows)).mark_line(color=BORDER_COLOR, strokeWidth=0.8, clip=True).encode(
+                rows += [(f"{k}.{p}.{r}", j, round(x, 3), round(y, 3)) for j, (x, y) in enumerate(pts)]
+    return pd.DataFrame(rows, columns=["ring", "order", "x", "y"])
+
+
+def _border_lines(xd: list, yd: list) -> alt.Chart:
+    """Country borders as projected lines on the maps' x/y scales (drawn under everything else).
+    A DataFrame, not inline values: Altair would validate and deep-copy each of its few thousand
+    points on every render; Streamlit sends a DataFrame as Arrow."""
+    return alt.Chart(_border_frame(tuple(xd), tuple(yd))).mark_line(color=BORDER_COLOR, strokeWidth=0.8,
+                                                                    clip=True).encode(
         x=alt.X("x:Q", axis=None, scale=alt.Scale(domain=xd)), y=alt.Y("y:Q", axis=None, scale=alt.Scale(domain=yd)),
         detail="ring:N", order="order:Q")
 
@@ -260,7 +269,11 @@ def gap_choropleth(rates: pd.DataFrame, width: int = 620, height: int = 560) -> 
     frame = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {}, "geometry": {
         "type": "MultiPoint", "coordinates": [[-11, 35], [33, 35], [-11, 69], [33, 69]]}}]}
     pick = alt.selection_point(name=STATE_PICK, fields=["code"], on="click", clear="dblclick")
-    return alt.Chart(alt.Data(values=features)).mark_geoshape(stroke="#FFFFFF", strokeWidth=0.7,
+    # Not validated at construction (≈ 0.1 s over every coordinate on each render): to_dict, which
+    # Streamlit calls, validates the whole spec. (Altair's own copies toggle the same switch.)
+    with debug_mode(False):
+        data = alt.Data(values=features)
+    return alt.Chart(data).mark_geoshape(stroke="#FFFFFF", strokeWidth=0.7,
                                                               cursor="pointer").encode(
         color=alt.condition("datum.gap_rate === null",
                             alt.value(LAND_COLOR),

@@ -4,6 +4,7 @@ timeout, audit of views, the data version that keys every cache, and one-sentenc
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
+from streamlit import runtime
 
 from .. import audit
 from ..access.login import SESSION_IDLE_MINUTES, LoginThrottle, login_required
@@ -32,9 +34,23 @@ def _shared_store() -> Store:
     return open_store(load_settings())
 
 
+_outside = threading.local()  # the store of reads made outside a page run (the prewarm's thread)
+
+
 def get_store() -> Store:
     """The store as seen by this browser session's user: every read is scoped by it."""
-    return _shared_store().as_user(current_user())
+    return getattr(_outside, "store", None) or _shared_store().as_user(current_user())
+
+
+@contextmanager
+def reading_through(store: Store) -> Iterator[None]:
+    """Reads in this thread through `store` (scoped to its user already), outside a page run, where
+    there is no session to ask who the user is."""
+    _outside.store = store
+    try:
+        yield
+    finally:
+        del _outside.store
 
 
 # --- who is using it: login, session timeout, audit --------------------------------
@@ -229,4 +245,8 @@ def require_data() -> DataState:
         st.stop()
     if state.pending:
         st.warning("The last load did not finish; figures may be incomplete. Load the data set again to complete it.")
+    elif runtime.exists():  # a dashboard server (or AppTest), not a bare script
+        from . import prewarm  # here: prewarm imports the reads, which import this module
+
+        prewarm.start(state.key, get_store())
     return state
