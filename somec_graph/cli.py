@@ -79,7 +79,7 @@ def progress_bars() -> Iterator[Callable[[str, int, int], None]]:
         def progress(step: str, done: int, total: int) -> None:
             if step not in tasks:
                 tasks[step] = bar.add_task(step, total=max(total, 1))
-            bar.update(tasks[step], completed=done if total else 1)
+            bar.update(tasks[step], completed=done if total else 1, total=max(total, 1))
 
         yield progress
 

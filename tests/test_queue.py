@@ -230,6 +230,8 @@ def test_unknown_movement_and_state(no_cases: Store) -> None:
         cases.record_case(no_cases, "M-99", "closed", reason="left_state")
     with pytest.raises(SomecGraphError, match="'Germany' is not a state code"):
         queue.queue(no_cases, "Germany")
+    with pytest.raises(SomecGraphError, match="ZZ is not a state of the loaded data"):
+        queue.queue(no_cases, "zz")
 
 
 def test_cli_queue(no_cases: Store) -> None:

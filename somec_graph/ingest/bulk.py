@@ -64,6 +64,14 @@ class Graph:
     next_pairs: list[dict[str, str]] = field(default_factory=list)
     supervision: list[dict[str, Any]] = field(default_factory=list)
 
+    def edge_count(self) -> int:
+        """How many relationships `edges` yields, without building them (for the progress bar's total)."""
+        required = sum(len(self.links.get(t.name, [])) * sum(1 for link in t.links if link.statement is None)
+                       for t in TABLES)
+        optional = sum(len(self.optional.get(link.statement, [])) for t in TABLES for link in t.links
+                       if link.statement)
+        return required + optional + len(self.next_pairs) + len(self.supervision)
+
     def edges(self) -> Iterator[Edge]:
         """Every relationship, as the Cypher path would create it: (type, (label, key), (label, key), properties)."""
         for table in TABLES:

@@ -134,12 +134,13 @@ def _vertex_lines(graph: Graph, report: Progress) -> Iterator[str]:
 
 
 def _edge_lines(graph: Graph, ids: dict[tuple[str, Any], str], report: Progress) -> Iterator[str]:
-    dumps = json.dumps
+    dumps, total = json.dumps, graph.edge_count()
     for i, (kind, start, end, props) in enumerate(graph.edges()):
         yield (f'{{"@type":"edge","@class":"{kind}","@from":"{ids[start]}","@to":"{ids[end]}"'
                + (f",{dumps(props)[1:]}" if props else "}"))
         if i % 50000 == 0:
-            report("relationships", i, i)
+            report("relationships", i, total)
+    report("relationships", total, total)
 
 
 def _request(settings: Settings, path: str, body: bytes | _Body, content_type: str) -> dict[str, Any]:

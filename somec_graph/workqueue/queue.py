@@ -80,12 +80,25 @@ def queue(store: Store, state: str, *, window_days: int = 30, as_of: str | int |
     return pd.DataFrame(rows.records(), columns=QUEUE_COLUMNS)
 
 
+def loaded_state(store: Store, state: object) -> str:
+    """The code of `state` (UK/EL accepted) if it is a state of the loaded data; otherwise a clear error.
+
+    An unknown code would give an empty queue, or a watch rule that never alerts, without a word.
+    """
+    code = state_code(state) if isinstance(state, str) else ""
+    if not is_state_code(code):
+        raise SomecGraphError(f"{state!r} is not a state code; give an ISO 3166-1 alpha-2 code such as DE.")
+    known = {r["code"] for r in store.run("queries/states")}
+    if known and code not in known:
+        raise SomecGraphError(f"{code} is not a state of the loaded data; give one of its state codes "
+                              "(somec-graph query states lists them).")
+    return code
+
+
 def queue_rows(store: Store, state: str, *, window_days: int = 30, as_of: str | int | None = None) -> Rows:
     """`queue` as plain rows."""
     store.user.require_detail("The work queue")
-    code = state_code(state)
-    if not is_state_code(code):
-        raise SomecGraphError(f"{state!r} is not a state code; give an ISO 3166-1 alpha-2 code such as DE.")
+    code = loaded_state(store, state)
     if store.user.scope is not None and code not in store.user.scope:
         raise AccessDenied(f"The work queue of {code} is outside your states ({', '.join(store.user.scope)}); "
                            "analysts see only the queues of their own states.")

@@ -25,7 +25,8 @@ from .. import audit
 from ..errors import AccessDenied, SomecGraphError
 from ..roles import User
 from ..store import Store
-from ..vocab import RISK_LEVELS, is_state_code, state_code
+from ..vocab import RISK_LEVELS
+from .queue import loaded_state
 
 WATCHED_STATUSES = ("unnotified", "pending")  # the §8 queue's statuses, in that order
 RULE_COLUMNS = ["rule", "state", "min_risk", "statuses", "window_days", "acknowledged", "created_at"]
@@ -99,13 +100,7 @@ def add_rule(store: Store, name: str, state: str, *, min_risk: str = "low",
     user = store.user
     require_watcher(user)
     check_name(name)
-    code = state_code(state) if isinstance(state, str) else ""
-    if not is_state_code(code):
-        raise SomecGraphError(f"{state!r} is not a state code; give an ISO 3166-1 alpha-2 code such as DE.")
-    known = {r["code"] for r in store.run("queries/states")}
-    if known and code not in known:  # a rule on no state of the data would never alert, silently
-        raise SomecGraphError(f"{code} is not a state of the loaded data; give one of its state codes "
-                              "(somec-graph query states lists them).")
+    code = loaded_state(store, state)
     if not user.may_see_offenders_in(code):
         raise AccessDenied(f"{code} is outside your states ({', '.join(user.states)}); analysts watch only "
                            "the queues of their own states.")
