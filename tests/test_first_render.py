@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import streamlit as st
-from conftest import load_folder
+from fixtures import load_folder
 from streamlit.runtime.caching.cache_data_api import get_data_cache_stats_provider
 from streamlit.runtime.caching.cache_metrics import CACHE_LOOKUPS_FAMILY, get_cache_metrics
 from streamlit.testing.v1 import AppTest
