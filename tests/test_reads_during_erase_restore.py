@@ -64,11 +64,8 @@ def in_process(store: Store) -> Callable[[], str]:
     can (between two marker reads), so it reads in any moment a CLI reader would miss."""
     def read() -> str:
         time.sleep(0.02)  # a little room for the writer on a small machine
-        return str(marker.consistent(store, lambda: store.run_text(OFFENDER_COUNT), say=lambda line: None))
+        return str(marker.consistent(store, lambda: store.run("queries/counts"), say=lambda line: None))
     return read
-
-
-OFFENDER_COUNT = "MATCH (o:Offender) RETURN count(o) AS offenders"
 
 
 @pytest.mark.embedded_only
