@@ -11,7 +11,10 @@ the operating system's, gone with its process), so the claim's writer is dead.
 
 Readers use `consistent()`: the marker (data version, claim count, flag) is read before and
 after the read; if a write is under way, the reader waits for it (bounded) and reads again,
-so an answer is always from the state before a write began or after it ended.
+so an answer is always from the state before a write began or after it ended. A reader calls a
+write dead (the data half-written) only when its heartbeat is stale and, on the embedded store, no
+process holds the data folder's writer lock (`died`): a restore stops the server to swap the database,
+and no heartbeat reaches a stopped server.
 """
 
 from __future__ import annotations
@@ -66,6 +69,10 @@ class Marker:
 
     def same_data(self, other: Marker) -> bool:
         return not self.writing and not other.writing and (self.version, self.claims) == (other.version, other.claims)
+
+
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]  # str.capitalize() would lower the names and the time in it
 
 
 def read(store: Store) -> Marker:
@@ -169,13 +176,23 @@ def _settled(store: Store, deadline: float) -> tuple[Marker, Marker | None]:
     write = seen if seen.writing else None
     first = True
     while seen.writing:
-        if seen.stale(store.settings.write_stale_s):
-            raise ReadWaitExceeded(f"{seen.holder().capitalize()} stopped before it finished, so the data is "
+        if died(store, seen):
+            raise ReadWaitExceeded(f"{_capital(seen.holder())} stopped before it finished, so the data is "
                                    f"half-written; run that {seen.what or 'change'} again, then read again.")
         if time.monotonic() > deadline:
-            raise ReadWaitExceeded(f"{seen.holder().capitalize()} is still changing the data; try again later.")
+            raise ReadWaitExceeded(f"{_capital(seen.holder())} is still changing the data; try again later.")
         if not first:
             time.sleep(POLL_S)
         first = False
         seen = read(store)
     return seen, write
+
+
+def died(store: Store, seen: Marker) -> bool:
+    """Whether the write `seen` stopped before it finished: its heartbeat is stale and, on the embedded
+    store, no writer holds the data folder's writer lock. Its writers all run on this host with this folder
+    and hold that lock while they live, so a restore, whose claim has no heartbeat while the server is
+    stopped for the swap, is alive however long the swap takes."""
+    if not seen.stale(store.settings.write_stale_s):
+        return False
+    return not (store.settings.embedded and writer.current(store.settings.data_dir) is not None)
