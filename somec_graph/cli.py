@@ -471,8 +471,7 @@ def restore(file: Path) -> None:
     from .ingest.erase import reapply_erasures
     from .store.backup import restore as restore_backup
 
-    restore_backup(load_settings(), file)
-    with _store() as store:
+    with restore_backup(load_settings(), file) as store:  # under the restore's claim: readers see before or after
         again = reapply_erasures(store)
     click.echo(f"Restored the embedded database from {file}"
                + (f"; {again} offender(s) erased since were erased again." if again else "."))

@@ -209,7 +209,7 @@ def wait_for_writer() -> None:
         seen = marker.read(store)
         if not seen.writing:
             st.rerun(scope="app")
-        elif seen.stale(store.settings.write_stale_s):
+        elif marker.died(store, seen):
             st.warning(f"The data is half-written: {seen.holder()} stopped before it finished. Run that "
                        f"{seen.what or 'change'} again; the figures appear here once it has finished.")
         else:

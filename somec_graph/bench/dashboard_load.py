@@ -78,8 +78,10 @@ async def page_run(ws: websockets.ClientConnection, page: str, phase: Phase) -> 
                 metrics.append((element.metric.label, element.metric.body))
         elif kind == "page_not_found":
             phase.errors.append(f"{page}: page not found")
-        elif kind == "script_finished" and msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
-            break
+        elif kind == "script_finished":
+            if msg.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                break
+            metrics.clear()  # the page reran (e.g. after waiting for a write): only its last run is what it shows
     phase.times.append(time.monotonic() - started)
     phase.waited += waited
     if not waited:

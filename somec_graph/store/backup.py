@@ -15,6 +15,13 @@ stopped, the database folder swapped for the unpacked one (the old one kept
 aside), and the server started again; if the restored database does not
 answer, the old one is put back. Both take the writer lock.
 
+Readers never see the restored data before the erasures made since the backup
+are applied again (SPEC §2 "Reads while data is written"): the restore claims
+the write marker in the current database, then writes the same claim into the
+unpacked one (the running server opens it for a moment under another name)
+before the swap, so the restored database opens already claimed; the claim is
+released only once the caller's re-application has finished.
+
 A Neo4j database is backed up with Neo4j's own `neo4j-admin database
 dump/load`; docs/security.md gives the steps.
 """
@@ -28,14 +35,17 @@ import shutil
 import subprocess
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from .. import audit
 from ..config import EMBEDDED_DATABASE, Settings
 from ..errors import AccessDenied, SomecGraphError, StoreError
 from ..roles import LOCAL_ADMIN, User
-from . import embedded, writer
-from .driver import open_store
+from . import embedded, marker, writer
+from .driver import Store, open_store
 
 BACKUP_TIMEOUT_S = 3600
 # The Restore tool only unzips and checks files: a small fixed heap, never SOMEC_HEAP (which may be `auto`).
@@ -44,6 +54,7 @@ NEO4J_BACKUP = ("The graph lives in Neo4j, which is backed up with its own tool 
                 "neo4j-admin database dump (and database load to restore); docs/security.md, section Backups, "
                 "gives the steps.")
 _REQUIRED_FILES = ("configuration.json", "schema.json")  # what every ArcadeDB database folder holds
+RESTORING_DATABASE = "somec_restoring"  # the unpacked backup, opened by name for a moment to claim its marker
 
 
 def _check(settings: Settings, user: User, what: str) -> None:
@@ -53,8 +64,9 @@ def _check(settings: Settings, user: User, what: str) -> None:
         raise AccessDenied(f"{what} needs the admin role; {user.name} is {user.role}.")
 
 
-def _server_command(settings: Settings, command: str) -> dict:
-    """Run one SQL command on the running embedded server, over its loopback HTTP port, as root."""
+def _server_command(settings: Settings, command: str, api: str = f"command/{EMBEDDED_DATABASE}") -> dict:
+    """Run one SQL command (or with `api="server"`, a server command) on the running embedded server,
+    over its loopback HTTP port, as root."""
     embedded.ensure_running(settings)
     state = embedded.read_state(settings.data_dir) or {}
     if "http_port" not in state:
@@ -62,7 +74,7 @@ def _server_command(settings: Settings, command: str) -> dict:
                          "(it starts again by itself) and try again.")
     password = (settings.data_dir / "secret").read_text().strip()
     request = urllib.request.Request(
-        f"http://127.0.0.1:{state['http_port']}/api/v1/command/{EMBEDDED_DATABASE}",
+        f"http://127.0.0.1:{state['http_port']}/api/v1/{api}",
         data=json.dumps({"language": "sql", "command": command}).encode(), method="POST",
         headers={"Authorization": "Basic " + base64.b64encode(f"root:{password}".encode()).decode(),
                  "Content-Type": "application/json"})
@@ -132,12 +144,39 @@ def _swap(settings: Settings, new: Path) -> None:
     new.rename(current)
 
 
-def restore(settings: Settings, source: Path, user: User = LOCAL_ADMIN) -> None:
+def _claim_restored(old: Store, staged: Path, token: str) -> Path:
+    """Write the restore's claim of the write marker into the unpacked database before its server
+    opens it for everyone: the running server opens it for a moment as a database of its own.
+    Returns where it now is (beside the current database, closed)."""
+    settings = old.settings
+    place = embedded.database_dir(settings).with_name(RESTORING_DATABASE)
+    _close_restoring(settings)  # a restore killed here before may have left it open
+    shutil.rmtree(place, ignore_errors=True)
+    staged.rename(place)
+    marker.claim(replace(old, database=RESTORING_DATABASE), "restore", take_over=True, token=token)
+    _close_restoring(settings)
+    return place
+
+
+def _close_restoring(settings: Settings) -> None:
+    try:
+        _server_command(settings, f"close database {RESTORING_DATABASE}", api="server")
+    except StoreError:
+        pass  # it was not open
+
+
+@contextmanager
+def restore(settings: Settings, source: Path, user: User = LOCAL_ADMIN) -> Iterator[Store]:
     """Replace the embedded database by the backup in `source`; a damaged file changes nothing.
+
+    Yields a store on the restored database with the restore's claim of the write marker still
+    held, released on leaving: what the caller does there (re-apply erasures) is part of the
+    restore for every reader — they answer from the data before it, or wait for the data after.
 
     Examples
     --------
-    >>> restore(load_settings(), Path("somec-2026-12-01.zip"))  # doctest: +SKIP
+    >>> with restore(load_settings(), Path("somec-2026-12-01.zip")) as store:  # doctest: +SKIP
+    ...     reapply_erasures(store)
     """
     _check(settings, user, "A restore")
     if not source.is_file():
@@ -146,17 +185,30 @@ def restore(settings: Settings, source: Path, user: User = LOCAL_ADMIN) -> None:
     staged = work / "staging"
     with writer.exclusive(settings.data_dir, user.name, "restore"):
         _unpack(settings, source, staged)
+        with open_store(settings) as current:  # readers, on any host, wait from here: the marker says "restore"
+            current = current.as_user(user)
+            token = marker.claim(current, "restore")
+            try:
+                staged = _claim_restored(current, staged, token)
+            except SomecGraphError:
+                marker.release(current, token)
+                shutil.rmtree(work, ignore_errors=True)
+                raise SomecGraphError(f"{source} is not a usable backup of the embedded database (the database in "
+                                      "it does not open); the current data is unchanged.") from None
         try:
             with embedded.stopped(settings):
                 _swap(settings, staged)
-            with open_store(settings) as store:  # the restored database answers
-                store.run("load/meta")
+            store = open_store(settings)  # the restored database answers, holding the same claim
         except SomecGraphError:  # the server did not start on it, or it does not answer
             with embedded.stopped(settings):
                 shutil.rmtree(embedded.database_dir(settings), ignore_errors=True)
                 if embedded.previous_dir(settings).exists():
                     embedded.previous_dir(settings).rename(embedded.database_dir(settings))
+            with open_store(settings) as back:
+                marker.release(back, token)
             raise SomecGraphError(f"{source} is not a usable backup of the embedded database (the database in "
                                   "it does not open); the previous data was put back.") from None
-        shutil.rmtree(work, ignore_errors=True)
-    audit.audited(settings.data_dir, user, "restore", {"file": str(source)})
+        with store, marker.holding(store.as_user(user), token):
+            shutil.rmtree(work, ignore_errors=True)
+            audit.audited(settings.data_dir, user, "restore", {"file": str(source)})
+            yield store.as_user(user)

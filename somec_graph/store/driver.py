@@ -129,7 +129,7 @@ class Store:
         params = {**(params or {}), "scope": self.user.scope}  # ours wins
         if DRIVER_WITHOUT_NUMPY and "numpy" in sys.modules:
             params = _plain(params)
-        with translate_errors(self.uri, self.database):
+        with translate_errors(self.uri, self.database, embedded=self.settings.embedded):
             records, summary, keys = self.driver.execute_query(
                 text, params, database_=self.database,
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
@@ -145,7 +145,7 @@ class Store:
         """One round trip without the driver's retries, so an unusable store is reported at once."""
         if self.settings.embedded:
             embedded.touch(self.settings.data_dir)
-        with translate_errors(self.uri, self.database):
+        with translate_errors(self.uri, self.database, embedded=self.settings.embedded):
             with self.driver.session(database=self.database, default_access_mode=neo4j.READ_ACCESS) as session:
                 session.run("RETURN 1 AS ok").consume()
 
@@ -205,11 +205,14 @@ def _plain(value: Any) -> Any:
 
 
 @contextmanager
-def translate_errors(uri: str, database: str) -> Iterator[None]:
+def translate_errors(uri: str, database: str, *, embedded: bool = False) -> Iterator[None]:
     """Turn driver exceptions into one user-facing sentence."""
     try:
         yield
     except ne.AuthError:
+        if embedded:  # its password is ours: refused only by a server stopping (a restore, say), so wait and retry
+            raise StoreUnavailable(f"The embedded database at {uri} is stopping; it starts again by itself, "
+                                   "so try again in a moment.") from None
         raise StoreError(f"The database at {uri} refused the user name or password; "
                          "check SOMEC_NEO4J_USER and SOMEC_NEO4J_PASSWORD.") from None
     except ne.ClientError as exc:

@@ -11,7 +11,10 @@ the operating system's, gone with its process), so the claim's writer is dead.
 
 Readers use `consistent()`: the marker (data version, claim count, flag) is read before and
 after the read; if a write is under way, the reader waits for it (bounded) and reads again,
-so an answer is always from the state before a write began or after it ended.
+so an answer is always from the state before a write began or after it ended. A reader calls a
+write dead (the data half-written) only when its heartbeat is stale and, on the embedded store, no
+process holds the data folder's writer lock (`died`): a restore stops the server to swap the database,
+and no heartbeat reaches a stopped server.
 """
 
 from __future__ import annotations
@@ -68,40 +71,83 @@ class Marker:
         return not self.writing and not other.writing and (self.version, self.claims) == (other.version, other.claims)
 
 
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]  # str.capitalize() would lower the names and the time in it
+
+
 def read(store: Store) -> Marker:
     return Marker(**store.run("meta/marker")[0])
 
 
+_held = threading.local()  # the claims this thread holds, by database: a write inside another joins it
+
+
+def _key(store: Store) -> tuple[str, str]:
+    return store.uri, store.database
+
+
+def claim(store: Store, what: str, *, take_over: bool = False, token: str | None = None) -> str:
+    """Claim the write marker, or raise WriteBusy naming its holder; returns the claim's token
+    (`token`, or a new one).
+
+    The caller holds this data folder's writer lock. `take_over`: whatever claim the database holds
+    is taken (a restore's copy of a database, which nobody else can reach yet)."""
+    token, now, host = token or secrets.token_hex(16), time.time(), socket.gethostname()
+    stale_s = store.settings.write_stale_s
+    got = store.run("meta/claim", {"token": token, "what": what, "who": store.user.name, "host": host,
+                                   "owner": f"{host}:{store.settings.data_dir}", "now": now,
+                                   "stale_before": now + stale_s if take_over else now - stale_s}, write=True)[0]
+    if not got["mine"]:
+        busy = Marker(0, 0, True, got["what"], got["who"], got["host"], got["beat_at"]).holder()
+        raise WriteBusy(f"Refused: {busy} is changing the data; wait until it has finished, then try again.")
+    return token
+
+
+def release(store: Store, token: str) -> None:
+    store.run("meta/release", {"token": token}, write=True)
+
+
+@contextmanager
+def holding(store: Store, token: str) -> Iterator[None]:
+    """Keep the claim `token` alive (a heartbeat) for the duration, then release it. Within, a
+    `writing()` of this thread on the same database joins the claim instead of refusing itself
+    (a restore re-applies erasures under its own claim: readers see before or after only)."""
+    held: dict[tuple[str, str], str] = getattr(_held, "claims", {})
+    _held.claims = held
+    key, stop = _key(store), threading.Event()
+    beat_s = store.settings.write_stale_s / 6  # well inside the stale limit even on a busy machine
+
+    def beat() -> None:
+        while not stop.wait(beat_s):
+            try:
+                store.run("meta/beat", {"token": token, "now": time.time()}, write=True)
+            except Exception:  # noqa: BLE001 - a missed beat is retried; the write itself reports errors
+                pass
+
+    beater = threading.Thread(target=beat, name="write-marker-heartbeat", daemon=True)
+    held[key] = token
+    try:
+        store.run("meta/beat", {"token": token, "now": time.time()}, write=True)  # alive from the first moment
+        beater.start()
+        yield
+    finally:
+        del held[key]
+        stop.set()
+        if beater.is_alive():
+            beater.join()
+        release(store, token)
+
+
 @contextmanager
 def writing(store: Store, what: str) -> Iterator[None]:
-    """Hold the write marker (and this host's writer lock) for the duration, or raise WriteBusy."""
+    """Hold the write marker (and this host's writer lock) for the duration, or raise WriteBusy.
+    Inside another claim of this thread on the same database, it runs under that claim."""
+    if _key(store) in getattr(_held, "claims", {}):
+        yield
+        return
     with writer.exclusive(store.settings.data_dir, store.user.name, what):
-        token, stale_s = secrets.token_hex(16), store.settings.write_stale_s
-        beat_s = stale_s / 6  # well inside the stale limit even on a busy machine
-        now, host = time.time(), socket.gethostname()
-        claim = store.run("meta/claim", {"token": token, "what": what, "who": store.user.name, "host": host,
-                                         "owner": f"{host}:{store.settings.data_dir}", "now": now,
-                                         "stale_before": now - stale_s}, write=True)[0]
-        if not claim["mine"]:
-            busy = Marker(0, 0, True, claim["what"], claim["who"], claim["host"], claim["beat_at"]).holder()
-            raise WriteBusy(f"Refused: {busy} is changing the data; wait until it has finished, then try again.")
-        stop = threading.Event()
-
-        def beat() -> None:
-            while not stop.wait(beat_s):
-                try:
-                    store.run("meta/beat", {"token": token, "now": time.time()}, write=True)
-                except Exception:  # noqa: BLE001 - a missed beat is retried; the write itself reports errors
-                    pass
-
-        beater = threading.Thread(target=beat, name="write-marker-heartbeat", daemon=True)
-        beater.start()
-        try:
+        with holding(store, claim(store, what)):
             yield
-        finally:
-            stop.set()
-            beater.join()
-            store.run("meta/release", {"token": token}, write=True)
 
 
 def consistent(store: Store, read_fn: Callable[[], T], *, say: Callable[[str], None] | None = None) -> T:
@@ -130,13 +176,23 @@ def _settled(store: Store, deadline: float) -> tuple[Marker, Marker | None]:
     write = seen if seen.writing else None
     first = True
     while seen.writing:
-        if seen.stale(store.settings.write_stale_s):
-            raise ReadWaitExceeded(f"{seen.holder().capitalize()} stopped before it finished, so the data is "
+        if died(store, seen):
+            raise ReadWaitExceeded(f"{_capital(seen.holder())} stopped before it finished, so the data is "
                                    f"half-written; run that {seen.what or 'change'} again, then read again.")
         if time.monotonic() > deadline:
-            raise ReadWaitExceeded(f"{seen.holder().capitalize()} is still changing the data; try again later.")
+            raise ReadWaitExceeded(f"{_capital(seen.holder())} is still changing the data; try again later.")
         if not first:
             time.sleep(POLL_S)
         first = False
         seen = read(store)
     return seen, write
+
+
+def died(store: Store, seen: Marker) -> bool:
+    """Whether the write `seen` stopped before it finished: its heartbeat is stale and, on the embedded
+    store, no writer holds the data folder's writer lock. Its writers all run on this host with this folder
+    and hold that lock while they live, so a restore, whose claim has no heartbeat while the server is
+    stopped for the swap, is alive however long the swap takes."""
+    if not seen.stale(store.settings.write_stale_s):
+        return False
+    return not (store.settings.embedded and writer.current(store.settings.data_dir) is not None)
